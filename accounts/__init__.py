@@ -1,0 +1,1 @@
+"""Accounts: the user model (email login, language), roles, sign-in, `client_ip`."""

@@ -1,0 +1,1 @@
+"""The program's public face, its vocabulary and its calendar."""

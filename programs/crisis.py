@@ -1,0 +1,33 @@
+"""Crisis resources, shown on every public page and every error page."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class CrisisResource:
+    label: str
+    contact: str
+
+    @property
+    def tel(self) -> str:
+        """Return the digits of a phone contact, for a tel: link ('' when not a number)."""
+        if not self.contact or any(ch not in "0123456789+-(). " for ch in self.contact):
+            return ""
+        return "".join(ch for ch in self.contact if ch.isdigit() or ch == "+")
+
+
+def crisis_resources() -> list[CrisisResource]:
+    """Return the configured resources; the defaults are translated, a deployment's are not."""
+    configured = settings.CRISIS_RESOURCES
+    if configured:
+        return [CrisisResource(label=item["label"], contact=item["contact"]) for item in configured]
+    return [
+        CrisisResource(
+            label=_("Suicide crisis helpline: call or text, 24 hours a day, 7 days a week"),
+            contact="9-8-8",
+        ),
+        CrisisResource(label=_("Emergency: police, fire, ambulance"), contact="9-1-1"),
+    ]

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Serve a development site: web, Celery worker and beat together; Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f .env ]; then
+  secret=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')
+  cat > .env <<ENV
+# Written by make run for a development site. Never use these values in production.
+DEBUG=True
+SECRET_KEY=$secret
+ENV
+  echo "run: wrote .env for a development site"
+fi
+
+.venv/bin/python manage.py migrate --no-input
+.venv/bin/python manage.py seed_demo
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+.venv/bin/celery -A peersupport worker --loglevel=INFO --concurrency=2 &
+pids+=($!)
+.venv/bin/celery -A peersupport beat --loglevel=INFO --schedule=.venv/celerybeat-schedule &
+pids+=($!)
+echo
+echo "Peer Support is running at http://127.0.0.1:8000  (Ctrl-C stops web, worker and beat)"
+echo
+.venv/bin/python manage.py runserver 127.0.0.1:8000 &
+pids+=($!)
+wait -n "${pids[@]}"

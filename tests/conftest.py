@@ -1,0 +1,110 @@
+"""Shared fixtures: personas, a Redis database of the tests' own, the browser."""
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+# Playwright's sync API runs an event loop in this thread; Django must not refuse the
+# ORM calls that live_server's teardown makes from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+import redis
+from django.conf import settings
+
+from accounts.roles import ADMINISTRATORS, LEADS
+from tests.factories import UserFactory
+
+
+def _test_redis_url() -> str:
+    """The tests' own Redis database: 15, 14... one per xdist worker."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = 15 - int(re.sub(r"\D", "", worker) or 0)
+    base = settings.REDIS_URL.rsplit("/", 1)[0]
+    return f"{base}/{number}"
+
+
+TEST_REDIS_URL = _test_redis_url()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_redis() -> Iterator[str]:
+    """Point the cache and the broker at the tests' Redis database and flush it first,
+    so that tasks left by a crashed run never reach this run's workers."""
+    from peersupport.celery import app
+
+    settings.REDIS_URL = TEST_REDIS_URL
+    settings.CACHES["default"]["LOCATION"] = TEST_REDIS_URL
+    settings.CELERY_BROKER_URL = TEST_REDIS_URL
+    app.conf.broker_url = TEST_REDIS_URL
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    yield TEST_REDIS_URL
+
+
+@pytest.fixture(autouse=True)
+def _plain_settings(settings: Any) -> None:
+    """Tests use plain static storage (manifest storage breaks live_server) and locmem mail."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PROGRAM_CONTACT_EMAIL = "program@example.org"
+
+
+@pytest.fixture
+def administrator(db: None) -> Any:
+    return UserFactory(email="alice@example.org", name="Alice Admin", role=ADMINISTRATORS)
+
+
+@pytest.fixture
+def lead(db: None) -> Any:
+    return UserFactory(email="lee@example.org", name="Lee Lead", role=LEADS)
+
+
+@pytest.fixture
+def outsider(db: None) -> Any:
+    """Signed in, but in no role."""
+    return UserFactory(email="oscar@example.org", name="Oscar Outsider")
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def assert_no_axe_violations(page: Any) -> None:
+    """Run axe-core on the page and fail with a readable list of violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    assert not violations, results.generate_report()

@@ -1,0 +1,153 @@
+"""Settings come from the environment; defaults are CONTRACT.md's; bad values stop start-up."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRINT = (
+    "import json, django; from django.conf import settings; django.setup();"
+    "print(json.dumps({name: str(getattr(settings, name)) for name in %r}))"
+)
+
+
+def load(names: list[str], **environment: str) -> subprocess.CompletedProcess[str]:
+    """Start Django in a fresh process with only `environment` set, and read settings."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "peersupport.settings",
+        "SECRET_KEY": "test-secret",
+        "ENV_FILE": "/dev/null",  # a developer's .env must not leak into these checks
+        **environment,
+    }
+    return subprocess.run(  # noqa: S603  (our own interpreter, fixed arguments)
+        [sys.executable, "-c", PRINT % (names,)],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def read(names: list[str], **environment: str) -> dict[str, str]:
+    result = load(names, **environment)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_defaults_are_the_contracts() -> None:
+    values = read(
+        [
+            "DEBUG",
+            "PROGRAM_NAME",
+            "PROGRAM_TIME_ZONE",
+            "TIME_ZONE",
+            "HOLIDAYS_COUNTRY",
+            "HOLIDAYS_SUBDIV",
+            "CONTACT_DEADLINE_BUSINESS_DAYS",
+            "NOTE_TTL_HOURS",
+            "IDENTIFIER_RETENTION_DAYS",
+            "REFERRAL_CONFIRMATION_REQUIRED",
+            "REFERRAL_CONFIRM_DAYS",
+            "NOTIFY_REQUESTER_ON_MATCH",
+            "INTAKE_LIMIT_PER_IP_PER_HOUR",
+            "INTAKE_LIMIT_PER_HOUR",
+            "TRUSTED_PROXY_COUNT",
+            "DEFAULT_FROM_EMAIL",
+            "SITE_URL",
+            "PROGRAM_CONTACT_EMAIL",
+            "REDIS_URL",
+            "ALLOWED_HOSTS",
+            "SESSION_COOKIE_SECURE",
+            "MAILERS",
+            "CRISIS_RESOURCES",
+        ]
+    )
+    assert values == {
+        "DEBUG": "False",
+        "PROGRAM_NAME": "Physician Peer Support Program",
+        "PROGRAM_TIME_ZONE": "America/Vancouver",
+        "TIME_ZONE": "America/Vancouver",
+        "HOLIDAYS_COUNTRY": "CA",
+        "HOLIDAYS_SUBDIV": "BC",
+        "CONTACT_DEADLINE_BUSINESS_DAYS": "3",
+        "NOTE_TTL_HOURS": "12",
+        "IDENTIFIER_RETENTION_DAYS": "30",
+        "REFERRAL_CONFIRMATION_REQUIRED": "True",
+        "REFERRAL_CONFIRM_DAYS": "7",
+        "NOTIFY_REQUESTER_ON_MATCH": "True",
+        "INTAKE_LIMIT_PER_IP_PER_HOUR": "10",
+        "INTAKE_LIMIT_PER_HOUR": "200",
+        "TRUSTED_PROXY_COUNT": "0",
+        "DEFAULT_FROM_EMAIL": "peer-support@localhost",
+        "SITE_URL": "http://127.0.0.1:8000",
+        "PROGRAM_CONTACT_EMAIL": "",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "ALLOWED_HOSTS": "['127.0.0.1', 'localhost']",
+        "SESSION_COOKIE_SECURE": "True",
+        "MAILERS": str(
+            {
+                "default": {
+                    "BACKEND": "django.core.mail.backends.console.EmailBackend",
+                    "OPTIONS": {},
+                }
+            }
+        ),
+        "CRISIS_RESOURCES": "None",
+    }
+
+
+def test_database_url_default_is_the_local_peersupport_database() -> None:
+    values = read(["DATABASES"])
+    database = values["DATABASES"]
+    assert "'NAME': 'peersupport'" in database
+    assert "'HOST': '127.0.0.1'" in database
+    assert "'PORT': 5432" in database
+
+
+def test_environment_overrides_the_defaults() -> None:
+    resources = [{"label": "Local line", "contact": "1-800-555-0100"}]
+    values = read(
+        ["PROGRAM_TIME_ZONE", "TIME_ZONE", "HOLIDAYS_SUBDIV", "NOTE_TTL_HOURS", "CRISIS_RESOURCES"],
+        PROGRAM_TIME_ZONE="America/Toronto",
+        HOLIDAYS_SUBDIV="ON",
+        NOTE_TTL_HOURS="6",
+        CRISIS_RESOURCES=json.dumps(resources),
+    )
+    assert values["TIME_ZONE"] == "America/Toronto"
+    assert values["HOLIDAYS_SUBDIV"] == "ON"
+    assert values["NOTE_TTL_HOURS"] == "6"
+    assert "Local line" in values["CRISIS_RESOURCES"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("NOTE_TTL_HOURS", "twelve"),
+        ("NOTE_TTL_HOURS", "0"),
+        ("CONTACT_DEADLINE_BUSINESS_DAYS", "-1"),
+        ("PROGRAM_TIME_ZONE", "Mars/Olympus"),
+        ("HOLIDAYS_COUNTRY", "XX"),
+        ("CRISIS_RESOURCES", "not json"),
+        ("CRISIS_RESOURCES", '[{"label": "no contact"}]'),
+        ("DATABASE_URL", "mysql://u:p@localhost/db"),
+        ("REDIS_URL", "http://127.0.0.1:6379"),
+        ("DEBUG", "perhaps"),
+    ],
+)
+def test_a_bad_value_stops_start_up_naming_the_variable(name: str, value: str) -> None:
+    result = load(["DEBUG"], **{name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
+def test_secret_key_is_required_when_debug_is_off() -> None:
+    result = load(["DEBUG"], SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
