@@ -147,6 +147,8 @@ INSTALLED_APPS = [
     "notifications",
     "accounts",
     "programs",
+    "supporters",
+    "intake",
 ]
 
 MIDDLEWARE = [

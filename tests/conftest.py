@@ -18,9 +18,9 @@ from tests.factories import UserFactory
 
 
 def _test_redis_url() -> str:
-    """The tests' own Redis database: 15, 14... one per xdist worker."""
+    """The tests' own Redis database: 15, 14... one per xdist worker (TEST_REDIS_DB moves it)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    number = 15 - int(re.sub(r"\D", "", worker) or 0)
+    number = int(os.environ.get("TEST_REDIS_DB", "15")) - int(re.sub(r"\D", "", worker) or 0)
     base = settings.REDIS_URL.rsplit("/", 1)[0]
     return f"{base}/{number}"
 

@@ -1,0 +1,1 @@
+"""Intake: requests and colleague referrals, the colleague's confirmation, the access log."""

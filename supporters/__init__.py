@@ -1,0 +1,1 @@
+"""The roster: supporters, their availability, invitations, "my profile", the public list."""
