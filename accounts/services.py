@@ -1,7 +1,18 @@
-"""Write accounts: create staff in a role, keep `is_staff` for administrators only."""
+"""Write accounts: create staff in a role, keep `is_staff` for administrators only, and
+send password links (reset, or a new supporter's first password) through the outbox."""
 
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from notifications.services import queue_email
 
 from .models import User
 from .roles import ADMINISTRATORS, ROLES
@@ -26,3 +37,46 @@ def create_user_in_role(
     )
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def password_link(user: User) -> str:
+    """Return an absolute, single-use link for `user` to set a password.
+
+    Django's reset token hashes the current password, so the link stops working once a
+    password is set, and after `PASSWORD_RESET_TIMEOUT`.
+    """
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return f"{settings.SITE_URL}{path}"
+
+
+def password_link_days() -> int:
+    """Return how many days a password link works, for the emails to say."""
+    return max(1, settings.PASSWORD_RESET_TIMEOUT // (60 * 60 * 24))
+
+
+@transaction.atomic
+def request_password_reset(*, email: str, now: datetime | None = None) -> bool:
+    """Queue a password link to the active account with this address; return whether one was.
+
+    The caller must answer the same either way, so that nobody learns which addresses
+    have accounts. Side effect: one `password_reset` outbox row, in the user's language.
+    """
+    now = now or timezone.now()
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        return False
+    queue_email(
+        kind="password_reset",
+        to=user.email,
+        template="password_reset",
+        context={"link": password_link(user), "days": password_link_days()},
+        language=user.language,
+        now=now,
+    )
+    return True

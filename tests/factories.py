@@ -1,12 +1,13 @@
 """factory-boy factories for the tests."""
 
+from datetime import date
 from typing import Any
 
 import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import User
-from accounts.roles import ADMINISTRATORS
+from accounts.roles import ADMINISTRATORS, SUPPORTERS
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -28,3 +29,26 @@ class UserFactory(factory.django.DjangoModelFactory):
         if extracted == ADMINISTRATORS and not obj.is_staff:
             obj.is_staff = True
             obj.save(update_fields=["is_staff"])
+
+
+class SupporterFactory(factory.django.DjangoModelFactory):
+    """A complete supporter: trained, signed, accepting, present and listed."""
+
+    class Meta:
+        model = "supporters.Supporter"
+
+    user = factory.SubFactory(UserFactory, role=SUPPORTERS)
+    display_name = factory.Sequence(lambda n: f"Dr. Supporter {n}")
+    slug = factory.Sequence(lambda n: f"supporter-{n}")
+    pronouns = "they/them"
+    specialty_group = "family"
+    career_stage = "mid"
+    languages = factory.LazyFunction(lambda: ["en"])
+    modalities = factory.LazyFunction(lambda: ["phone", "video"])
+    bio = "Family physician. I listen."
+    capacity = 3
+    accepts_new = True
+    away_until = None
+    trained_on = date(2025, 1, 15)
+    agreement_signed_on = date(2025, 1, 20)
+    is_listed = True

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 pytestmark = pytest.mark.django_db
 
-COUNTED = ["accounts.User", "auth.Group"]
+COUNTED = ["accounts.User", "auth.Group", "supporters.Supporter"]
 
 
 def counts() -> dict[str, int]:

@@ -1,0 +1,171 @@
+"""The roster: one profile per peer supporter, and the words for their availability."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Region
+from programs.vocabulary import CareerStage, Language, Modality, SpecialtyGroup
+
+MIN_CAPACITY = 1
+MAX_CAPACITY = 20
+BIO_MAX_LENGTH = 600
+
+
+class AvailabilityStatus(models.TextChoices):
+    """Where a supporter stands today; `supporters.selectors` decides, in one place."""
+
+    AVAILABLE = "available", _("Taking new requests")
+    NOT_ACCEPTING = "not_accepting", _("Not taking new requests")
+    AWAY = "away", _("Away")
+    NOT_READY = "not_ready", _("Not ready: training or agreement not recorded")
+
+
+@dataclass(frozen=True)
+class Availability:
+    """A supporter's availability on one day: the status, and the away date when away."""
+
+    status: AvailabilityStatus
+    away_until: date | None = None
+
+    @property
+    def is_available(self) -> bool:
+        return self.status == AvailabilityStatus.AVAILABLE
+
+    @property
+    def is_away(self) -> bool:
+        return self.status == AvailabilityStatus.AWAY
+
+    @property
+    def is_not_accepting(self) -> bool:
+        return self.status == AvailabilityStatus.NOT_ACCEPTING
+
+    @property
+    def label(self) -> str:
+        """Return the words shown to people: "Away until <date>" names the date."""
+        if self.status == AvailabilityStatus.AWAY and self.away_until is not None:
+            return gettext("Away until %(date)s") % {
+                "date": date_format(self.away_until, "DATE_FORMAT")
+            }
+        return str(self.status.label)
+
+
+class Supporter(models.Model):
+    """A trained physician peer supporter's profile, one per account in `Peer supporters`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="supporter",
+        verbose_name=_("account"),
+    )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=100,
+        help_text=_("How requesters see you, for example “Dr. Sam Lee”."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("The supporter's part of the link /request/?supporter=…"),
+    )
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    specialty_group = models.CharField(
+        _("specialty group"), max_length=20, choices=SpecialtyGroup.choices, blank=True
+    )
+    career_stage = models.CharField(
+        _("career stage"), max_length=20, choices=CareerStage.choices, blank=True
+    )
+    languages = ArrayField(
+        models.CharField(max_length=8, choices=Language.choices),
+        verbose_name=_("languages"),
+        default=list,
+    )
+    modalities = ArrayField(
+        models.CharField(max_length=16, choices=Modality.choices),
+        verbose_name=_("modalities offered"),
+        default=list,
+    )
+    # A region is a matching hint: deleting one leaves its supporters without a region.
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supporters",
+        verbose_name=_("region"),
+    )
+    bio = models.CharField(_("short bio"), max_length=BIO_MAX_LENGTH, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        default=3,
+        validators=[MinValueValidator(MIN_CAPACITY), MaxValueValidator(MAX_CAPACITY)],
+        help_text=_("The most active contacts this supporter takes at once."),
+    )
+    accepts_new = models.BooleanField(_("accepting new requests"), default=True)
+    away_until = models.DateField(
+        _("away until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day away; empty when present."),
+    )
+    trained_on = models.DateField(_("training completed on"), null=True, blank=True)
+    agreement_signed_on = models.DateField(
+        _("confidentiality agreement signed on"), null=True, blank=True
+    )
+    is_listed = models.BooleanField(
+        _("listed publicly"),
+        default=False,
+        help_text=_("Shown on the public list of supporters, from which requesters may choose."),
+    )
+
+    class Meta:
+        verbose_name = _("supporter")
+        verbose_name_plural = _("supporters")
+        ordering = ["display_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=MIN_CAPACITY, capacity__lte=MAX_CAPACITY),
+                name="supporter_capacity_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(languages__contained_by=Language.values),
+                name="supporter_languages_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(modalities__contained_by=Modality.values),
+                name="supporter_modalities_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(display_name=""), name="supporter_display_name_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [str(Language(code).label) for code in self.languages if code in Language.values]
+
+    @property
+    def modality_labels(self) -> list[str]:
+        return [str(Modality(code).label) for code in self.modalities if code in Modality.values]
+
+    @property
+    def availability(self) -> Availability:
+        """Return the availability annotated by `supporters.selectors.with_availability`."""
+        status = getattr(self, "availability_status", None)
+        if status is None:
+            raise AttributeError(
+                "availability needs a queryset from supporters.selectors (or call availability_of)"
+            )
+        return Availability(status=AvailabilityStatus(status), away_until=self.away_until)

@@ -1,0 +1,81 @@
+"""Read the roster. Availability is decided here, once, by `with_availability`.
+
+Every caller (the public list, "my profile", the admin, matching later) goes through
+these functions, so the rule and the number of queries are the same everywhere.
+"""
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+
+from .models import Availability, AvailabilityStatus, Supporter
+
+
+def _ready() -> Q:
+    """Trained, agreement signed, and the account still active."""
+    return Q(
+        trained_on__isnull=False,
+        agreement_signed_on__isnull=False,
+        user__is_active=True,
+    )
+
+
+def with_availability(queryset: QuerySet[Supporter], *, today: date) -> QuerySet[Supporter]:
+    """Annotate `availability_status` on each supporter, as of `today`.
+
+    The first matching rule wins, so a supporter who is away and not accepting shows as
+    away (the more useful thing to tell a requester). `away_until` is the last day
+    away: on that day the supporter is still away.
+    """
+    # Capacity joins here as one more rule, once assignments exist: annotate the count of
+    # active `assignments` and add When(active_count__gte=F("capacity"), NOT_ACCEPTING).
+    return queryset.annotate(
+        availability_status=Case(
+            When(~_ready(), then=Value(AvailabilityStatus.NOT_READY.value)),
+            When(away_until__gte=today, then=Value(AvailabilityStatus.AWAY.value)),
+            When(accepts_new=False, then=Value(AvailabilityStatus.NOT_ACCEPTING.value)),
+            default=Value(AvailabilityStatus.AVAILABLE.value),
+            output_field=CharField(),
+        )
+    )
+
+
+def available_supporters(*, today: date) -> QuerySet[Supporter]:
+    """Return the supporters who may be assigned a new request today."""
+    return with_availability(Supporter.objects.all(), today=today).filter(
+        Q(availability_status=AvailabilityStatus.AVAILABLE.value)
+    )
+
+
+def listed_supporters(*, today: date) -> QuerySet[Supporter]:
+    """Return the public list: listed, trained and signed supporters, with availability.
+
+    Each row carries `availability_status` (read it as `supporter.availability`) and its
+    region, so the page costs one query whatever the roster's size.
+    """
+    return (
+        with_availability(Supporter.objects.filter(is_listed=True), today=today)
+        .exclude(Q(availability_status=AvailabilityStatus.NOT_READY.value))
+        .select_related("region")
+        .order_by("display_name", "pk")
+    )
+
+
+def availability_of(supporter: Supporter, *, today: date) -> Availability:
+    """Return one supporter's availability today (one query, the same rule as the lists)."""
+    return (
+        with_availability(Supporter.objects.filter(pk=supporter.pk), today=today).get().availability
+    )
+
+
+def supporter_of(user: AbstractBaseUser | AnonymousUser) -> Supporter | None:
+    """Return the signed-in user's own profile, or None when they have none."""
+    if not user.is_authenticated:
+        return None
+    return Supporter.objects.select_related("region", "user").filter(user_id=user.pk).first()
+
+
+def roster() -> QuerySet[Supporter]:
+    """Return every supporter with their account and region (the admin's list)."""
+    return Supporter.objects.select_related("user", "region")
