@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     # Bottom to top: an app imports only apps above it in this list (CONTRACT.md).
@@ -357,6 +358,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "send-pending-emails": {
         "task": "notifications.tasks.send_pending_emails",
         "schedule": timedelta(minutes=1),
+    },
+    "delete-unconfirmed-referrals": {
+        "task": "intake.tasks.delete_unconfirmed_referrals",
+        "schedule": timedelta(minutes=15),
     },
 }
 

@@ -19,6 +19,9 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    # /supporters/ and /portal/profile/: before any future "portal/" include.
+    path("", include("supporters.urls")),
+    path("", include("intake.urls")),
     path("", include("programs.urls")),
 ]
 

@@ -14,7 +14,7 @@ import redis
 from django.conf import settings
 
 from accounts.roles import ADMINISTRATORS, LEADS
-from tests.factories import UserFactory
+from tests.factories import SupporterFactory, UserFactory
 
 
 def _test_redis_url() -> str:
@@ -43,6 +43,14 @@ def _test_redis() -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache(_test_redis: str) -> None:
+    """Each test starts with no rate-limit counts (flushes the tests' own Redis database)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_settings(settings: Any) -> None:
     """Tests use plain static storage (manifest storage breaks live_server) and locmem mail."""
     settings.STORAGES = {
@@ -68,6 +76,22 @@ def lead(db: None) -> Any:
 def outsider(db: None) -> Any:
     """Signed in, but in no role."""
     return UserFactory(email="oscar@example.org", name="Oscar Outsider")
+
+
+@pytest.fixture
+def supporter(db: None) -> Any:
+    """A user in `Peer supporters` with a complete, available, listed profile."""
+    return SupporterFactory(
+        user__email="sam@example.org", user__name="Sam Supporter", display_name="Dr. Sam Lee"
+    ).user
+
+
+@pytest.fixture
+def other_supporter(db: None) -> Any:
+    """A second supporter, just as complete: for "not someone else's" tests."""
+    return SupporterFactory(
+        user__email="sky@example.org", user__name="Sky Supporter", display_name="Dr. Sky Park"
+    ).user
 
 
 @pytest.fixture

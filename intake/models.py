@@ -1,0 +1,261 @@
+"""Requests for support and the access log of who opened them.
+
+A request holds only what matching and evaluation need (DESIGN.md "Collect less"): how to
+reach the person, a few coarse preferences, fixed-category reasons, and the times each
+step first happened. Its status changes only through services, backed by the check
+constraints below.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Region
+from programs.vocabulary import CareerStage, ContactMethod, Language, Modality, SpecialtyGroup
+from supporters.models import Supporter
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a case code is read aloud over the phone.
+CASE_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CASE_CODE_LENGTH = 6
+
+
+def new_case_code() -> str:
+    return "PS-" + "".join(secrets.choice(CASE_CODE_ALPHABET) for _ in range(CASE_CODE_LENGTH))
+
+
+class Reason(models.TextChoices):
+    ADVERSE_EVENT = "adverse_event", _("An adverse clinical event")
+    COMPLAINT = "complaint", _("A patient or college complaint")
+    CONFLICT = "conflict", _("Interpersonal conflict")
+    LIFE_STRESSOR = "life_stressor", _("An acute stress in life")
+    BURNOUT = "burnout", _("Burnout or moral injury")
+    WORK_CHANGE = "work_change", _("A change at work")
+    DISCRIMINATION = "discrimination", _("Discrimination or feeling alienated")
+    OTHER = "other", _("Something else")
+
+
+REQUEST_STATUSES = [
+    "awaiting_confirmation",
+    "waiting",
+    "matched",
+    "in_contact",
+    "closed",
+    "withdrawn",
+]
+
+
+class SupportRequest(models.Model):
+    """One person's request for support, from a self-referral or a colleague's referral."""
+
+    class Source(models.TextChoices):
+        SELF = "self", _("Self-referral")
+        COLLEAGUE = "colleague", _("Colleague referral")
+
+    class Status(models.TextChoices):
+        AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting the colleague's confirmation")
+        WAITING = "waiting", _("Waiting to be matched")
+        MATCHED = "matched", _("Matched, not reached yet")
+        IN_CONTACT = "in_contact", _("In contact")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    case_code = models.CharField(
+        _("case code"), max_length=12, unique=True, default=new_case_code, editable=False
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices)
+
+    # How to reach the person: identifiers, scrubbed on schedule.
+    name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    best_times = models.CharField(_("best times to reach"), max_length=200, blank=True)
+    preferred_contact = models.CharField(
+        _("preferred way to be contacted"), max_length=10, choices=ContactMethod.choices
+    )
+    # A colleague referral: who referred, and when they attested the colleague's consent.
+    referrer_name = models.CharField(_("referrer's name"), max_length=100, blank=True)
+    referrer_email = models.EmailField(_("referrer's email"), max_length=254, blank=True)
+    consent_attested_at = models.DateTimeField(_("consent attested at"), null=True, blank=True)
+
+    # Matching hints, coarse on purpose.
+    modality = models.CharField(_("modality"), max_length=10, choices=Modality.choices)
+    language = models.CharField(_("language of support"), max_length=8, choices=Language.choices)
+    interface_language = models.CharField(
+        _("language of the emails"),
+        max_length=12,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the request was made in; its emails are written in it."),
+    )
+    career_stage = models.CharField(
+        _("career stage"), max_length=12, choices=CareerStage.choices, blank=True
+    )
+    specialty_group = models.CharField(
+        _("specialty group"), max_length=12, choices=SpecialtyGroup.choices, blank=True
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    preferred_supporter = models.ForeignKey(
+        Supporter,
+        verbose_name=_("asked for supporter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requested_by",
+    )
+    avoid_supporters = models.ManyToManyField(
+        Supporter,
+        verbose_name=_("supporters to avoid"),
+        blank=True,
+        related_name="avoided_by",
+    )
+    reasons = ArrayField(
+        models.CharField(max_length=16, choices=Reason.choices),
+        verbose_name=_("reasons"),
+        default=list,
+        blank=True,
+    )
+
+    # The colleague's single-use confirmation link: only its hash is kept.
+    confirmation_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # A random key of the form that created this request: the same form sent twice
+    # (double click, back and resubmit) finds the request it already made.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    submitted_at = models.DateTimeField(_("submitted at"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    first_matched_at = models.DateTimeField(_("first matched at"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    scrubbed_at = models.DateTimeField(_("identifiers scrubbed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["status", "waiting_since"], name="request_queue_idx"),
+            models.Index(
+                fields=["submitted_at"],
+                name="request_unconfirmed_idx",
+                condition=Q(status="awaiting_confirmation"),
+            ),
+            models.Index(
+                fields=["confirmation_token_hash"],
+                name="request_token_idx",
+                condition=~Q(confirmation_token_hash=""),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=REQUEST_STATUSES),
+                name="request_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["self", "colleague"]),
+                name="request_source_valid",
+            ),
+            # Someone must be able to reach the person, until the identifiers are scrubbed.
+            models.CheckConstraint(
+                condition=Q(scrubbed_at__isnull=False) | ~Q(email="") | ~Q(phone=""),
+                name="request_reachable",
+            ),
+            models.CheckConstraint(
+                condition=Q(scrubbed_at__isnull=False)
+                | (Q(preferred_contact="email") & ~Q(email=""))
+                | (Q(preferred_contact__in=["phone", "text"]) & ~Q(phone="")),
+                name="request_reachable_as_preferred",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="colleague") | Q(referrer_name="", referrer_email=""),
+                name="request_self_has_no_referrer",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="self") | Q(consent_attested_at__isnull=False),
+                name="request_referral_has_consent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="awaiting_confirmation")
+                | Q(source="colleague", confirmed_at__isnull=True),
+                name="request_awaiting_is_unconfirmed_referral",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="awaiting_confirmation") | Q(confirmed_at__isnull=False),
+                name="request_confirmed_after_awaiting",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waiting") | Q(waiting_since__isnull=False),
+                name="request_waiting_has_waiting_since",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["matched", "in_contact"])
+                | Q(first_matched_at__isnull=False),
+                name="request_matched_has_first_matched_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="in_contact") | Q(first_contact_at__isnull=False),
+                name="request_in_contact_has_first_contact_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False),
+                name="request_closed_has_closed_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | Q(withdrawn_at__isnull=False),
+                name="request_withdrawn_has_withdrawn_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(scrubbed_at__isnull=True) | Q(status__in=["closed", "withdrawn"]),
+                name="request_scrubbed_only_when_ended",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never a name: the admin's log copies str(obj).
+        return self.case_code
+
+    @property
+    def is_referral(self) -> bool:
+        return self.source == self.Source.COLLEAGUE
+
+
+class AccessLog(models.Model):
+    """Who opened a page showing a request's identifiers, and when — never what they saw."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    request = models.ForeignKey(
+        SupportRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="access_logs",
+    )
+    view = models.CharField(_("page"), max_length=40)
+    accessed_at = models.DateTimeField(_("accessed at"))
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-accessed_at"]
+        indexes = [models.Index(fields=["request", "-accessed_at"], name="accesslog_request_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.view} {self.accessed_at:%Y-%m-%d %H:%M}"
