@@ -86,6 +86,16 @@ def _phone_field(label: Text, help_text: Text = "") -> forms.CharField:
     )
 
 
+def acknowledgement_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_(
+            "I understand that peer support is confidential, with limits where there is a "
+            "risk of harm, and that it is not an emergency service."
+        ),
+        error_messages={"required": _("Please confirm you have read this to continue.")},
+    )
+
+
 class HoneypotMixin(forms.Form):
     """A field people never see: only a robot fills it in."""
 
@@ -256,13 +266,7 @@ class SelfReferralForm(
     )
     email = _email_field(_("Email address"))
     phone = _phone_field(_("Phone number"))
-    acknowledge = forms.BooleanField(
-        label=_(
-            "I understand that peer support is confidential, with limits where there is a "
-            "risk of harm, and that it is not an emergency service."
-        ),
-        error_messages={"required": _("Please confirm you have read this to continue.")},
-    )
+    acknowledge = acknowledgement_field()
 
     field_order = [
         "name",
@@ -372,13 +376,7 @@ class ReferralConfirmForm(PreferencesMixin, MatchingHintsMixin, SupporterChoiceM
     """The referred colleague's confirmation, with their own preferences."""
 
     phone = _phone_field(_("Phone number (optional)"))
-    acknowledge = forms.BooleanField(
-        label=_(
-            "I understand that peer support is confidential, with limits where there is a "
-            "risk of harm, and that it is not an emergency service."
-        ),
-        error_messages={"required": _("Please confirm you have read this to continue.")},
-    )
+    acknowledge = acknowledgement_field()
 
     field_order = [
         "preferred_contact",

@@ -113,12 +113,13 @@ except (ZoneInfoNotFoundError, ValueError):
     ) from None
 HOLIDAYS_COUNTRY = _read("HOLIDAYS_COUNTRY", str, "CA")
 HOLIDAYS_SUBDIV = _read("HOLIDAYS_SUBDIV", str, "BC") or None
-try:
-    holidays.country_holidays(HOLIDAYS_COUNTRY, subdiv=HOLIDAYS_SUBDIV)
-except NotImplementedError:
+_supported_calendars = holidays.list_supported_countries()
+if HOLIDAYS_COUNTRY not in _supported_calendars or (
+    HOLIDAYS_SUBDIV and HOLIDAYS_SUBDIV not in _supported_calendars[HOLIDAYS_COUNTRY]
+):
     raise ImproperlyConfigured(
         f"HOLIDAYS_COUNTRY/HOLIDAYS_SUBDIV: unknown calendar {HOLIDAYS_COUNTRY}/{HOLIDAYS_SUBDIV}"
-    ) from None
+    )
 CONTACT_DEADLINE_BUSINESS_DAYS = _positive("CONTACT_DEADLINE_BUSINESS_DAYS", 3)
 NOTE_TTL_HOURS = _positive("NOTE_TTL_HOURS", 12)
 IDENTIFIER_RETENTION_DAYS = _positive("IDENTIFIER_RETENTION_DAYS", 30)

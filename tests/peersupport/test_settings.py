@@ -134,6 +134,7 @@ def test_environment_overrides_the_defaults() -> None:
         ("CONTACT_DEADLINE_BUSINESS_DAYS", "-1"),
         ("PROGRAM_TIME_ZONE", "Mars/Olympus"),
         ("HOLIDAYS_COUNTRY", "XX"),
+        ("HOLIDAYS_SUBDIV", "ZZ"),
         ("CRISIS_RESOURCES", "not json"),
         ("CRISIS_RESOURCES", '[{"label": "no contact"}]'),
         ("DATABASE_URL", "mysql://u:p@localhost/db"),
