@@ -73,20 +73,24 @@ def _apply_avoid_list(request: SupportRequest, preferences: Preferences) -> None
     request.avoid_supporters.set(avoided)
 
 
-def _save_new(request: SupportRequest) -> SupportRequest:
-    """Insert a new request, drawing another case code on the rare collision."""
+def _save_new(request: SupportRequest, preferences: Preferences) -> tuple[SupportRequest, bool]:
+    """Insert a new request with its avoid list; return it and whether it was created.
+
+    A rare case-code collision draws another code. When the same form was sent twice at
+    once, the other submission won: return the request it made, not created.
+    """
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 request.save(force_insert=True)
-            return request
         except IntegrityError:
-            if (
-                request.submission_key
-                and SupportRequest.objects.filter(submission_key=request.submission_key).exists()
-            ):
-                raise
+            existing = find_by_submission_key(request.submission_key)
+            if existing is not None:
+                return existing, False
             request.case_code = SupportRequest._meta.get_field("case_code").get_default()
+            continue
+        _apply_avoid_list(request, preferences)
+        return request, True
     raise RuntimeError("could not draw a free case code")
 
 
@@ -161,15 +165,9 @@ def submit_self_referral(
         waiting_since=now,
     )
     _apply_preferences(request, preferences)
-    try:
-        _save_new(request)
-    except IntegrityError:
-        # The same form, sent twice at once: the other submission won.
-        existing = find_by_submission_key(submission_key)
-        if existing is None:
-            raise
-        return existing
-    _apply_avoid_list(request, preferences)
+    request, created = _save_new(request, preferences)
+    if not created:
+        return request
     _confirm_to_requester(request)
     _notify_administrators(request)
     return request
@@ -227,14 +225,9 @@ def submit_colleague_referral(
         waiting_since=None if needs_confirmation else now,
     )
     _apply_preferences(request, preferences)
-    try:
-        _save_new(request)
-    except IntegrityError:
-        existing = find_by_submission_key(submission_key)
-        if existing is None:
-            raise
-        return ReferralResult(request=existing)
-    _apply_avoid_list(request, preferences)
+    request, created = _save_new(request, preferences)
+    if not created:
+        return ReferralResult(request=request)
     if needs_confirmation:
         if request.email:
             queue_email(
