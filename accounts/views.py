@@ -32,8 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if is_administrator(request.user):
         return redirect(reverse("admin:index"))
     if is_supporter(request.user):
-        # By URL name: accounts sits below supporters and never imports it.
-        return redirect(reverse("supporters:profile"))
+        # By URL name: accounts sits below matching and never imports it.
+        return redirect(reverse("matching:portal"))
     return render(request, "accounts/home.html")
 
 

@@ -64,6 +64,7 @@ class SupportRequestAdmin(admin.ModelAdmin):
             },
         ),
         (_("Referral"), {"fields": ("referrer_name", "referrer_email", "consent_attested_at")}),
+        (_("Ending"), {"fields": ("outcome", "referred_to", "withdrawal_reason")}),
         (
             _("Times"),
             {
@@ -76,6 +77,7 @@ class SupportRequestAdmin(admin.ModelAdmin):
                     "closed_at",
                     "withdrawn_at",
                     "scrubbed_at",
+                    "unmatched_reminded_at",
                 )
             },
         ),

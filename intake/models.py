@@ -39,6 +39,33 @@ class Reason(models.TextChoices):
     OTHER = "other", _("Something else")
 
 
+class Outcome(models.TextChoices):
+    """How a supporter closed a contact (DESIGN.md, supporter portal)."""
+
+    COMPLETED = "completed", _("Support completed")
+    REFERRED_ON = "referred_on", _("Referred on to another resource")
+    DECLINED = "declined", _("Declined support")
+    UNREACHABLE = "unreachable", _("Unreachable after attempts")
+
+
+class ReferralResource(models.TextChoices):
+    """The kind of resource a person was referred on to; never which one by name."""
+
+    EAP = "eap", _("EAP/EFAP")
+    PHYSICIAN_HEALTH = "physician_health", _("Physician health program")
+    FAMILY_PHYSICIAN = "family_physician", _("Family physician")
+    CRISIS = "crisis", _("Crisis service")
+    MENTAL_HEALTH = "mental_health", _("Mental-health professional")
+    OTHER = "other", _("Other")
+
+
+class WithdrawalReason(models.TextChoices):
+    DUPLICATE = "duplicate", _("Duplicate of another request")
+    SPAM = "spam", _("Spam or not a real request")
+    REQUESTER_ASKED = "requester_asked", _("The requester asked to withdraw")
+    OTHER = "other", _("Other")
+
+
 REQUEST_STATUSES = [
     "awaiting_confirmation",
     "waiting",
@@ -134,6 +161,15 @@ class SupportRequest(models.Model):
     # (double click, back and resubmit) finds the request it already made.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
+    # What closing and withdrawing record: fixed categories, never free text.
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    referred_to = models.CharField(
+        _("referred on to"), max_length=20, choices=ReferralResource.choices, blank=True
+    )
+    withdrawal_reason = models.CharField(
+        _("withdrawal reason"), max_length=16, choices=WithdrawalReason.choices, blank=True
+    )
+
     submitted_at = models.DateTimeField(_("submitted at"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
@@ -142,6 +178,11 @@ class SupportRequest(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     scrubbed_at = models.DateTimeField(_("identifiers scrubbed at"), null=True, blank=True)
+    # When administrators were reminded that this request waits unmatched; cleared on every
+    # return to the queue, so each stay in the queue gets one reminder.
+    unmatched_reminded_at = models.DateTimeField(
+        _("unmatched reminder sent at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("request")
@@ -217,6 +258,18 @@ class SupportRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="withdrawn") | Q(withdrawn_at__isnull=False),
                 name="request_withdrawn_has_withdrawn_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(outcome=""),
+                name="request_closed_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="referred_on") | ~Q(referred_to=""),
+                name="request_referred_on_has_resource",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | ~Q(withdrawal_reason=""),
+                name="request_withdrawn_has_reason",
             ),
             models.CheckConstraint(
                 condition=Q(scrubbed_at__isnull=True) | Q(status__in=["closed", "withdrawn"]),

@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "programs",
     "supporters",
     "intake",
+    "matching",
 ]
 
 MIDDLEWARE = [
@@ -362,6 +363,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
     "delete-unconfirmed-referrals": {
         "task": "intake.tasks.delete_unconfirmed_referrals",
+        "schedule": timedelta(minutes=15),
+    },
+    "send-due-reminders": {
+        "task": "matching.tasks.send_due_reminders",
+        "schedule": timedelta(minutes=15),
+    },
+    "escalate-overdue": {
+        "task": "matching.tasks.escalate_overdue",
+        "schedule": timedelta(minutes=15),
+    },
+    "remind-unmatched": {
+        "task": "matching.tasks.remind_unmatched",
+        "schedule": timedelta(minutes=15),
+    },
+    "purge-expired-notes": {
+        "task": "matching.tasks.purge_expired_notes",
         "schedule": timedelta(minutes=15),
     },
 }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # /supporters/ and /portal/profile/: before any future "portal/" include.
     path("", include("supporters.urls")),
+    path("", include("matching.urls")),
     path("", include("intake.urls")),
     path("", include("programs.urls")),
 ]

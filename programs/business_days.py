@@ -112,6 +112,20 @@ class Calendar:
             day += timedelta(days=1)
         return count
 
+    def latest_start_waited(self, now: datetime, business_days: int) -> datetime:
+        """Return the latest start for which `business_days_between(start, now)` is at least
+        `business_days`: the cutoff a sweep compares a column against, in one query.
+        """
+        if business_days < 1:
+            raise ValueError(f"business_days must be at least 1, got {business_days}")
+        day = self.local_date(now)
+        counted = 0
+        while counted < business_days:
+            if self.is_business_day(day):
+                counted += 1
+            day -= timedelta(days=1)
+        return self.end_of_day(day)
+
 
 def load_calendar() -> Calendar:
     """Return a fresh calendar from settings and the closure days, in exactly one query.

@@ -24,6 +24,7 @@ class AvailabilityStatus(models.TextChoices):
 
     AVAILABLE = "available", _("Taking new requests")
     NOT_ACCEPTING = "not_accepting", _("Not taking new requests")
+    AT_CAPACITY = "at_capacity", _("At capacity")
     AWAY = "away", _("Away")
     NOT_READY = "not_ready", _("Not ready: training or agreement not recorded")
 
@@ -48,13 +49,30 @@ class Availability:
         return self.status == AvailabilityStatus.NOT_ACCEPTING
 
     @property
+    def is_at_capacity(self) -> bool:
+        return self.status == AvailabilityStatus.AT_CAPACITY
+
+    @property
     def label(self) -> str:
-        """Return the words shown to people: "Away until <date>" names the date."""
+        """Return the words shown to the public: "Away until <date>" names the date.
+
+        A supporter at capacity is "not taking new requests" to the public: how many
+        contacts a supporter has is nobody else's business.
+        """
         if self.status == AvailabilityStatus.AWAY and self.away_until is not None:
             return gettext("Away until %(date)s") % {
                 "date": date_format(self.away_until, "DATE_FORMAT")
             }
+        if self.status == AvailabilityStatus.AT_CAPACITY:
+            return str(AvailabilityStatus.NOT_ACCEPTING.label)
         return str(self.status.label)
+
+    @property
+    def staff_label(self) -> str:
+        """Return the words shown to administrators, which name capacity as the reason."""
+        if self.status == AvailabilityStatus.AT_CAPACITY:
+            return str(self.status.label)
+        return self.label
 
 
 class Supporter(models.Model):

@@ -7,7 +7,7 @@ these functions, so the rule and the number of queries are the same everywhere.
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 
 from .models import Availability, AvailabilityStatus, Supporter
 
@@ -26,18 +26,23 @@ def with_availability(queryset: QuerySet[Supporter], *, today: date) -> QuerySet
 
     The first matching rule wins, so a supporter who is away and not accepting shows as
     away (the more useful thing to tell a requester). `away_until` is the last day
-    away: on that day the supporter is still away.
+    away: on that day the supporter is still away. Each row also carries `active_load`,
+    the number of active assignments, counted in the same query by following matching's
+    `assignments` relation by name (supporters never imports matching).
     """
-    # Capacity joins here as one more rule, once assignments exist: annotate the count of
-    # active `assignments` and add When(active_count__gte=F("capacity"), NOT_ACCEPTING).
     return queryset.annotate(
+        active_load=Count("assignments", filter=Q(assignments__ended_at__isnull=True)),
         availability_status=Case(
             When(~_ready(), then=Value(AvailabilityStatus.NOT_READY.value)),
             When(away_until__gte=today, then=Value(AvailabilityStatus.AWAY.value)),
             When(accepts_new=False, then=Value(AvailabilityStatus.NOT_ACCEPTING.value)),
+            When(
+                active_load__gte=F("capacity"),
+                then=Value(AvailabilityStatus.AT_CAPACITY.value),
+            ),
             default=Value(AvailabilityStatus.AVAILABLE.value),
             output_field=CharField(),
-        )
+        ),
     )
 
 

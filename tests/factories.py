@@ -5,6 +5,7 @@ from typing import Any
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import ADMINISTRATORS, SUPPORTERS
@@ -52,3 +53,33 @@ class SupporterFactory(factory.django.DjangoModelFactory):
     trained_on = date(2025, 1, 15)
     agreement_signed_on = date(2025, 1, 20)
     is_listed = True
+
+
+class SupportRequestFactory(factory.django.DjangoModelFactory):
+    """A self-referral waiting in the matching queue since `submitted_at`."""
+
+    class Meta:
+        model = "intake.SupportRequest"
+        skip_postgeneration_save = True
+
+    source = "self"
+    status = "waiting"
+    name = factory.Sequence(lambda n: f"Requester {n}")
+    email = factory.Sequence(lambda n: f"requester{n}@example.org")
+    phone = "604 555 0100"
+    best_times = "Weekday evenings"
+    preferred_contact = "email"
+    modality = "phone"
+    language = "en"
+    interface_language = "en"
+    career_stage = "mid"
+    specialty_group = "family"
+    reasons = factory.LazyFunction(lambda: ["burnout"])
+    submitted_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.SelfAttribute("submitted_at")
+    waiting_since = factory.SelfAttribute("submitted_at")
+
+    @factory.post_generation
+    def avoid(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if extracted:
+            obj.avoid_supporters.set(extracted)

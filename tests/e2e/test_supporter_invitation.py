@@ -57,7 +57,9 @@ def test_an_invited_supporter_sets_a_password_and_marks_themselves_away(page: An
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    # Home sends a supporter to My profile.
+    # Home sends a supporter to their contacts, which link to My profile.
+    assert page.get_by_role("heading", level=1).inner_text() == "My contacts"
+    page.get_by_role("link", name="Change your availability in My profile").click()
     assert page.get_by_role("heading", level=1).inner_text() == "My profile"
     summary = page.get_by_role("region", name="Your availability today")
     assert "Taking new requests" in summary.inner_text()

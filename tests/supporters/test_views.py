@@ -56,11 +56,11 @@ def test_a_supporter_account_without_a_profile_gets_403(client: Client) -> None:
     assert client.get(PROFILE).status_code == 403
 
 
-def test_home_sends_a_supporter_to_their_profile(client: Client, supporter: Any) -> None:
+def test_home_sends_a_supporter_to_their_portal(client: Client, supporter: Any) -> None:
     client.force_login(supporter)
     response = client.get("/accounts/")
     assert response.status_code == 302
-    assert response.headers["Location"] == PROFILE
+    assert response.headers["Location"] == "/portal/"
 
 
 def test_a_supporter_sees_their_own_profile_and_availability(

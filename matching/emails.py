@@ -1,0 +1,132 @@
+"""The emails matching sends, all through the outbox.
+
+Staff emails carry a case code and a link, never a name, an address or a reason
+(DESIGN.md "Tell less by email"). Emails to a requester are discreet: the program's
+name and the case code in the subject, nothing that reads as distress.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, translation
+
+from accounts.selectors import active_administrators
+from intake.models import SupportRequest
+from notifications.services import queue_email
+from programs.business_days import Calendar
+
+from .models import Assignment
+
+
+def portal_link() -> str:
+    return settings.SITE_URL + reverse("matching:portal")
+
+
+def match_link(request: SupportRequest) -> str:
+    return settings.SITE_URL + reverse(
+        "admin:matching_queuedrequest_match", args=[request.public_id]
+    )
+
+
+def queue_link() -> str:
+    return settings.SITE_URL + reverse("admin:matching_queuedrequest_changelist")
+
+
+def _to_supporter(assignment: Assignment, *, kind: str, template: str) -> None:
+    user = assignment.supporter.user
+    queue_email(
+        kind=kind,
+        to=user.email,
+        template=template,
+        context={"link": portal_link()},
+        language=user.language,
+        request_public_id=assignment.request.public_id,
+    )
+
+
+def _to_administrators(request: SupportRequest, *, kind: str, template: str, link: str) -> None:
+    for administrator in active_administrators():
+        queue_email(
+            kind=kind,
+            to=administrator.email,
+            template=template,
+            context={"case_code": request.case_code, "link": link},
+            language=administrator.language,
+            request_public_id=request.public_id,
+        )
+
+
+def new_contact_to_supporter(assignment: Assignment) -> None:
+    _to_supporter(assignment, kind="new_contact", template="matching/new_contact")
+
+
+def contact_moved_to_supporter(assignment: Assignment) -> None:
+    """Tell a supporter a contact left their list (reassigned or withdrawn): no more."""
+    _to_supporter(assignment, kind="contact_moved", template="matching/contact_moved")
+
+
+def reminder_to_supporter(assignment: Assignment) -> None:
+    _to_supporter(assignment, kind="contact_reminder", template="matching/contact_reminder")
+
+
+def expected_contact_to_requester(
+    request: SupportRequest, assignment: Assignment, *, calendar: Calendar
+) -> None:
+    """Tell the requester by when to expect the supporter, in words, in their language."""
+    if not settings.NOTIFY_REQUESTER_ON_MATCH or not request.email:
+        return
+    due_on = calendar.local_date(assignment.contact_due_at)
+    with translation.override(request.interface_language):
+        due_words = formats.date_format(due_on, "l j F Y")
+    queue_email(
+        kind="requester_matched",
+        to=request.email,
+        template="matching/requester_matched",
+        context={"case_code": request.case_code, "due_on": due_words},
+        language=request.interface_language,
+        request_public_id=request.public_id,
+    )
+
+
+def handed_back_to_administrators(request: SupportRequest) -> None:
+    _to_administrators(
+        request, kind="handed_back", template="matching/handed_back", link=match_link(request)
+    )
+
+
+def overdue_to_administrators(request: SupportRequest) -> None:
+    _to_administrators(
+        request,
+        kind="contact_overdue",
+        template="matching/contact_overdue",
+        link=match_link(request),
+    )
+
+
+def unmatched_to_administrators(request: SupportRequest) -> None:
+    _to_administrators(
+        request,
+        kind="still_unmatched",
+        template="matching/still_unmatched",
+        link=match_link(request),
+    )
+
+
+def safety_concern_to_administrators(request: SupportRequest) -> None:
+    _to_administrators(
+        request,
+        kind="safety_concern",
+        template="matching/safety_concern",
+        link=settings.SITE_URL + reverse("admin:matching_safetyconcern_changelist"),
+    )
+
+
+def debrief_to_administrators() -> None:
+    link = settings.SITE_URL + reverse("admin:matching_debriefrequest_changelist")
+    for administrator in active_administrators():
+        queue_email(
+            kind="debrief_requested",
+            to=administrator.email,
+            template="matching/debrief_requested",
+            context={"link": link},
+            language=administrator.language,
+        )

@@ -1,0 +1,292 @@
+"""The supporter portal's forms: what a supporter records about a contact, and nothing more.
+
+No form here has a field for what was said. Each form has a prefix, so that the several
+forms of one contact page never share an id, and its page sends a hidden `action` naming
+the form.
+"""
+
+import uuid
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any, cast
+from zoneinfo import ZoneInfo
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from intake.models import Outcome, ReferralResource
+from programs.vocabulary import Modality
+
+from .models import (
+    MAX_CONVERSATION_MINUTES,
+    MIN_CONVERSATION_MINUTES,
+    NOTE_MAX_LENGTH,
+    Assignment,
+    ContactMeans,
+)
+from .services import MATCHED_OUTCOMES
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker; it sends ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    """The browser's own time picker; it sends 24-hour times."""
+
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise as Text
+else:
+    Text = str
+
+
+def _helper(name: str, submit_label: Text) -> FormHelper:
+    """Lay out one form of a page that holds several: its own submit id, no second token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.add_input(Submit(name, submit_label))
+    return helper
+
+
+class FirstContactForm(forms.Form):
+    """When and how the supporter first reached the person, in the program's time zone."""
+
+    contacted_on = forms.DateField(
+        label=_("Date of first contact"),
+        widget=DateInput(),
+        error_messages={
+            "required": _("Enter the date you reached the person."),
+            "invalid": _("Enter a real date."),
+        },
+    )
+    contacted_time = forms.TimeField(
+        label=_("Time of first contact"),
+        widget=TimeInput(),
+        input_formats=["%H:%M", "%H:%M:%S"],
+        help_text=_("Your local time, in the program's time zone."),
+        error_messages={
+            "required": _("Enter the time you reached the person."),
+            "invalid": _("Enter a time such as 14:30."),
+        },
+    )
+    means = forms.ChoiceField(
+        label=_("How you reached them"),
+        choices=ContactMeans.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how you reached the person.")},
+    )
+
+    prefix = "first_contact"
+
+    def __init__(self, *args: Any, time_zone: ZoneInfo, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone
+        self.helper = _helper("record_first_contact", _("Record first contact"))
+
+    def contacted_at(self) -> datetime:
+        """Return the moment entered, as an aware datetime in the program's time zone."""
+        day: date = self.cleaned_data["contacted_on"]
+        moment: time = self.cleaned_data["contacted_time"]
+        return datetime.combine(day, moment, tzinfo=self.time_zone)
+
+
+FOLLOW_UP_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class ConversationForm(forms.Form):
+    """That a conversation happened, for volunteer hours: never what was said."""
+
+    held_on = forms.DateField(
+        label=_("Date of the conversation"),
+        widget=DateInput(),
+        error_messages={
+            "required": _("Enter the date of the conversation."),
+            "invalid": _("Enter a real date."),
+        },
+    )
+    minutes = forms.IntegerField(
+        label=_("Length in minutes"),
+        min_value=MIN_CONVERSATION_MINUTES,
+        max_value=MAX_CONVERSATION_MINUTES,
+        error_messages={
+            "required": _("Enter how many minutes the conversation lasted."),
+            "invalid": _("Enter a whole number of minutes, such as 30."),
+            "min_value": _("Enter at least %(limit_value)s minutes."),
+            "max_value": _("Enter at most %(limit_value)s minutes."),
+        },
+    )
+    modality = forms.ChoiceField(
+        label=_("How you talked"),
+        choices=Modality.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how you talked.")},
+    )
+    is_follow_up_planned = forms.TypedChoiceField(
+        label=_("Is another conversation planned?"),
+        choices=FOLLOW_UP_CHOICES,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether another conversation is planned.")},
+    )
+    notes_destroyed = forms.BooleanField(
+        label=_("I have destroyed any paper or scratch notes I made about this conversation."),
+        error_messages={
+            "required": _("Destroy any notes from the conversation, then tick this box.")
+        },
+    )
+    # A random key per form: the same form sent twice logs one conversation.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    prefix = "conversation"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].help_text = gettext("A whole number from %(min)d to %(max)d.") % {
+            "min": MIN_CONVERSATION_MINUTES,
+            "max": MAX_CONVERSATION_MINUTES,
+        }
+        self.helper = _helper("log_conversation", _("Log the conversation"))
+        self.helper.layout = Layout(
+            "held_on",
+            Field("minutes", inputmode="numeric"),
+            "modality",
+            "is_follow_up_planned",
+            "notes_destroyed",
+            "submission_key",
+        )
+
+
+def note_length(value: str) -> None:
+    """Refuse a note over the limit, saying by how much, in the reader's number format."""
+    if len(value) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            gettext("Keep the note to %(max)s characters or fewer; it has %(count)s.")
+            % {
+                "max": number_format(NOTE_MAX_LENGTH, force_grouping=True),
+                "count": number_format(len(value), force_grouping=True),
+            },
+            code="note_too_long",
+        )
+
+
+class NoteField(forms.CharField):
+    """A text field that counts a line break as one character, as the browser does."""
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value) or ""
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class NoteForm(forms.Form):
+    """The contact's scratch note: short-lived, for structuring a conversation."""
+
+    text = NoteField(
+        label=_("Scratch note (destroyed automatically)"),
+        validators=[note_length],
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": NOTE_MAX_LENGTH}),
+        error_messages={
+            "required": _("Write something to save, or use “Destroy now” to remove the note."),
+        },
+    )
+
+    prefix = "note"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].help_text = gettext(
+            "Up to %(max)s characters, to structure your next conversation; write no "
+            "details of what was said. The note is destroyed automatically "
+            "%(hours)d hours after you first write it (editing does not extend that), "
+            "when the contact ends, or at once with “Destroy now”."
+        ) % {
+            "max": number_format(NOTE_MAX_LENGTH, force_grouping=True),
+            "hours": settings.NOTE_TTL_HOURS,
+        }
+        self.helper = _helper("save_note", _("Save the note"))
+
+
+class HandBackForm(forms.Form):
+    """Hand the contact back to the program administrator, with the reason."""
+
+    reason = forms.ChoiceField(
+        label=_("Why are you handing this contact back?"),
+        choices=Assignment.HandBackReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why you are handing the contact back.")},
+    )
+
+    prefix = "hand_back"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("hand_back", _("Hand back this contact"))
+
+
+class CloseForm(forms.Form):
+    """Close the contact with its outcome; "referred on" names the kind of resource.
+
+    A person not reached yet can be closed only as unreachable or declined, so only those
+    outcomes are offered until first contact is recorded.
+    """
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose an outcome."),
+            "invalid_choice": _(
+                "Record first contact before closing with this outcome. A person not "
+                "reached yet can be closed only as unreachable or declined."
+            ),
+        },
+    )
+    referred_to = forms.ChoiceField(
+        label=_("Kind of resource (when referred on)"),
+        choices=[("", _("Choose a kind of resource")), *ReferralResource.choices],
+        required=False,
+        help_text=_("Only the kind of resource is kept, never which one."),
+    )
+
+    prefix = "close"
+
+    def __init__(self, *args: Any, is_reached: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        outcome_field = cast(forms.ChoiceField, self.fields["outcome"])
+        outcome_field.choices = [
+            (value, label)
+            for value, label in Outcome.choices
+            if is_reached or value in MATCHED_OUTCOMES
+        ]
+        if not is_reached:
+            # Nobody is referred on before being reached.
+            del self.fields["referred_to"]
+        self.helper = _helper("close", _("Close this contact"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("outcome") == Outcome.REFERRED_ON and "referred_to" in self.fields:
+            if not cleaned.get("referred_to"):
+                self.add_error(
+                    "referred_to", _("Choose the kind of resource you referred the person to.")
+                )
+        else:
+            cleaned["referred_to"] = ""
+        return cleaned

@@ -1,0 +1,235 @@
+"""Read assignments, the matching queue and a supporter's contacts.
+
+Every query of assignments goes through here, so the portal, the admin and the reports
+share one rule for who may see a contact and one, constant, number of queries per page.
+"""
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import (
+    Avg,
+    Case,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from accounts.roles import is_supporter
+from intake.models import SupportRequest
+from supporters.models import Supporter
+from supporters.selectors import with_availability
+
+from .models import Assignment, DebriefRequest, SafetyConcern, ScratchNote
+
+Status = SupportRequest.Status
+
+RECENTLY_CLOSED_DAYS = 7
+QUEUE_STATUSES = (Status.WAITING, Status.MATCHED, Status.IN_CONTACT)
+MATCHABLE_STATUSES = QUEUE_STATUSES
+
+
+def _active_assignment_of_request() -> QuerySet[Assignment]:
+    return Assignment.objects.filter(request=OuterRef("pk"), ended_at__isnull=True)
+
+
+def matching_queue() -> QuerySet[SupportRequest]:
+    """Return the requests an administrator works on: waiting first, oldest first.
+
+    Matched and in-contact requests follow, most urgent deadline first. Each row carries
+    its active assignment's `contact_due_at`, `assignment_first_contact_at` and
+    `supporter_name`, read in the same query.
+    """
+    active = _active_assignment_of_request()
+    return (
+        SupportRequest.objects.filter(status__in=QUEUE_STATUSES)
+        .annotate(
+            contact_due_at=Subquery(active.values("contact_due_at")[:1]),
+            assignment_first_contact_at=Subquery(active.values("first_contact_at")[:1]),
+            supporter_name=Subquery(active.values("supporter__display_name")[:1]),
+            queue_rank=Case(
+                When(status=Status.WAITING, then=Value(0)),
+                When(status=Status.MATCHED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        )
+        # Waiting rows have no deadline (all NULL), so they fall through to waiting_since.
+        .order_by("queue_rank", "contact_due_at", "waiting_since", "pk")
+    )
+
+
+def request_for_matching(public_id: uuid.UUID) -> SupportRequest | None:
+    """Return the request by its public id, with what the match page shows, if it exists."""
+    return (
+        SupportRequest.objects.select_related("region", "preferred_supporter")
+        .prefetch_related(Prefetch("avoid_supporters", queryset=Supporter.objects.only("pk")))
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def active_assignment(request: SupportRequest) -> Assignment | None:
+    """Return the request's active assignment with its supporter, if it has one."""
+    return (
+        Assignment.objects.select_related("supporter", "assigned_by")
+        .filter(request=request, ended_at__isnull=True)
+        .first()
+    )
+
+
+def assignment_history(request: SupportRequest) -> QuerySet[Assignment]:
+    """Return every assignment the request has had, newest first."""
+    return Assignment.objects.select_related("supporter", "assigned_by", "ended_by").filter(
+        request=request
+    )
+
+
+RECENT_CONTACT_WINDOW_DAYS = 90
+
+
+def candidates(*, today: date) -> QuerySet[Supporter]:
+    """Return every supporter with availability, load and recent record, in one query.
+
+    `active_load` comes from the availability rule itself; `last_assigned_at` is the
+    supporter's most recent assignment (ended or not); `recent_time_to_contact` is the
+    average time from assignment to first contact over assignments made in the last 90
+    days (None without any).
+    """
+    last_assigned = (
+        Assignment.objects.filter(supporter=OuterRef("pk"))
+        .order_by()
+        .values("supporter")
+        .annotate(last=Max("assigned_at"))
+        .values("last")
+    )
+    since = datetime.combine(today - timedelta(days=RECENT_CONTACT_WINDOW_DAYS), time.min, UTC)
+    time_to_contact = (
+        Assignment.objects.filter(
+            supporter=OuterRef("pk"), assigned_at__gte=since, first_contact_at__isnull=False
+        )
+        .order_by()
+        .values("supporter")
+        .annotate(
+            average=Avg(
+                ExpressionWrapper(
+                    F("first_contact_at") - F("assigned_at"), output_field=DurationField()
+                )
+            )
+        )
+        .values("average")
+    )
+    return (
+        with_availability(Supporter.objects.all(), today=today)
+        .annotate(
+            last_assigned_at=Subquery(last_assigned, output_field=DateTimeField()),
+            recent_time_to_contact=Subquery(time_to_contact, output_field=DurationField()),
+        )
+        .select_related("region", "user")
+        .order_by("display_name", "pk")
+    )
+
+
+def _active_contacts() -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(ended_at__isnull=True)
+        .select_related("request", "request__region")
+        .annotate(
+            note_first_written_at=Subquery(
+                ScratchNote.objects.filter(assignment=OuterRef("pk")).values("first_written_at")[:1]
+            ),
+            has_open_safety_concern=Exists(
+                SafetyConcern.objects.filter(assignment=OuterRef("pk"), handled_at__isnull=True)
+            ),
+        )
+    )
+
+
+def contacts_of(supporter: Supporter) -> QuerySet[Assignment]:
+    """Return the supporter's active contacts, most urgent deadline first.
+
+    Each row carries its request, the request's region, `note_first_written_at` and
+    `has_open_safety_concern`, so the portal's list costs one query.
+    """
+    return _active_contacts().filter(supporter=supporter).order_by("contact_due_at", "pk")
+
+
+def may_see_contact(user: AbstractBaseUser | AnonymousUser, assignment: Assignment) -> bool:
+    """Decide whether `user` may see this assignment's contact: the one rule for it.
+
+    Only the supporter it is assigned to, and only while it is active: a contact that was
+    reassigned, handed back, closed or withdrawn is nobody's in the portal.
+    """
+    return (
+        is_supporter(user)
+        and assignment.ended_at is None
+        and assignment.supporter.user_id == user.pk
+    )
+
+
+def contact_for(user: AbstractBaseUser | AnonymousUser, public_id: uuid.UUID) -> Assignment | None:
+    """Return the active assignment `public_id` when `user` may see it, else None."""
+    if not is_supporter(user) or user.pk is None:
+        return None
+    assignment = (
+        _active_contacts()
+        .select_related("supporter")
+        .filter(supporter__user_id=user.pk, public_id=public_id)
+        .first()
+    )
+    if assignment is None or not may_see_contact(user, assignment):
+        return None
+    return assignment
+
+
+def recently_closed_of(supporter: Supporter, *, now: datetime) -> QuerySet[Assignment]:
+    """Return the supporter's contacts closed in the last 7 days, newest first.
+
+    Only the case code and the outcome are loaded: a closed contact shows no identifiers.
+    """
+    return (
+        Assignment.objects.filter(
+            supporter=supporter,
+            end_reason=Assignment.EndReason.CLOSED,
+            ended_at__gte=now - timedelta(days=RECENTLY_CLOSED_DAYS),
+        )
+        .select_related("request")
+        .only("pk", "ended_at", "request__case_code", "request__outcome", "request__referred_to")
+        .order_by("-ended_at")
+    )
+
+
+def scratch_note_of(assignment: Assignment) -> ScratchNote | None:
+    return ScratchNote.objects.filter(assignment=assignment).first()
+
+
+def open_safety_concerns() -> QuerySet[SafetyConcern]:
+    """Return the safety concerns no administrator has marked handled, oldest first."""
+    return (
+        SafetyConcern.objects.filter(handled_at__isnull=True)
+        .select_related("assignment__request", "raised_by")
+        .order_by("raised_at")
+    )
+
+
+def safety_concerns() -> QuerySet[SafetyConcern]:
+    return SafetyConcern.objects.select_related("assignment__request", "raised_by", "handled_by")
+
+
+def debrief_requests() -> QuerySet[DebriefRequest]:
+    return DebriefRequest.objects.select_related("supporter", "handled_by")
+
+
+def assignments_for_staff() -> QuerySet[Assignment]:
+    return Assignment.objects.select_related("request", "supporter", "assigned_by", "ended_by")

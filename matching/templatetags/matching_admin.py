@@ -1,0 +1,32 @@
+"""The admin's safety-concern banner: on every admin page while a concern is open."""
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from ..selectors import open_safety_concerns
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/matching/safety_banner.html", takes_context=True)
+def safety_concern_banner(context: template.Context) -> dict[str, Any]:
+    """Return the open safety concerns for an administrator (one query), else nothing.
+
+    Each line names the case code only: the banner shows on every page, over anyone's
+    shoulder.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if (
+        user is None
+        or not user.is_active
+        or not user.is_staff
+        or not user.has_perm("matching.view_safetyconcern")
+    ):
+        return {"concerns": []}
+    return {
+        "concerns": list(open_safety_concerns()),
+        "changelist_url": reverse("admin:matching_safetyconcern_changelist") + "?state=open",
+    }

@@ -1,0 +1,15 @@
+"""The supporter portal: `/portal/` and one contact at `/portal/contacts/<uuid>/`.
+
+`/portal/profile/` belongs to supporters and is matched first (its include comes first).
+"""
+
+from django.urls import path
+
+from . import views
+
+app_name = "matching"
+
+urlpatterns = [
+    path("portal/", views.portal, name="portal"),
+    path("portal/contacts/<uuid:public_id>/", views.contact, name="contact"),
+]
