@@ -11,5 +11,6 @@ app_name = "matching"
 
 urlpatterns = [
     path("portal/", views.portal, name="portal"),
+    path("portal/debrief/", views.debrief, name="debrief"),
     path("portal/contacts/<uuid:public_id>/", views.contact, name="contact"),
 ]

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
 from accounts.roles import is_supporter
@@ -183,6 +183,35 @@ def portal(request: HttpRequest) -> HttpResponse:
             "recently_closed": recently_closed_of(supporter, now=now),
         },
     )
+
+
+@login_required
+@never_cache
+@require_POST
+def debrief(request: HttpRequest) -> HttpResponse:
+    """Ask for a debrief from the portal: it stays possible after the contact has closed."""
+    _user, supporter = _own_supporter(request)
+    _send_debrief_message(request, created=ask_for_debrief(supporter=supporter)[1])
+    return redirect("matching:portal")
+
+
+def _send_debrief_message(request: HttpRequest, *, created: bool) -> None:
+    if created:
+        messages.success(
+            request,
+            _(
+                "The program administrators are told you would like a debrief. "
+                "They will get in touch with you."
+            ),
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "You have already asked for a debrief and the administrators were already "
+                "told; they will get in touch with you."
+            ),
+        )
 
 
 # --- One contact --------------------------------------------------------------------------
@@ -468,22 +497,7 @@ def _ask_for_debrief(
     request: HttpRequest, user: User, assignment: Assignment, now: datetime, calendar: Calendar
 ) -> HttpResponse:
     _debrief, created = ask_for_debrief(supporter=assignment.supporter, now=now)
-    if created:
-        messages.success(
-            request,
-            _(
-                "The program administrators are told you would like a debrief. "
-                "They will get in touch with you."
-            ),
-        )
-    else:
-        messages.info(
-            request,
-            _(
-                "You have already asked for a debrief and the administrators were already "
-                "told; they will get in touch with you."
-            ),
-        )
+    _send_debrief_message(request, created=created)
     return redirect(_contact_url(assignment))
 
 

@@ -938,3 +938,31 @@ def test_another_supporters_contact_is_not_in_the_portal_or_reachable_after_reas
     assert client.get(contact_url(new)).status_code == 404
     client.force_login(other_supporter)
     assert client.get(contact_url(new)).status_code == 200
+
+
+def test_a_debrief_can_be_asked_for_from_the_portal_after_the_contact_closed(
+    signed_in: Client, supporter: User, assignment: Assignment, administrator: User
+) -> None:
+    signed_in.post(contact_url(assignment), action_data("close"))
+    assert signed_in.get(contact_url(assignment)).status_code == 404
+    page = body(signed_in.get(PORTAL))
+    assert 'action="/portal/debrief/"' in page
+    response = signed_in.post("/portal/debrief/", follow=True)
+    assert response.redirect_chain == [(PORTAL, 302)]
+    assert (
+        "The program administrators are told you would like a debrief. "
+        "They will get in touch with you."
+    ) in messages_of(response)
+    assert DebriefRequest.objects.get().supporter == profile(supporter)
+    again = signed_in.post("/portal/debrief/", follow=True)
+    assert any("administrators were already told" in message for message in messages_of(again))
+    assert OutgoingEmail.objects.filter(kind="debrief_requested").count() == 1
+
+
+def test_the_portal_debrief_takes_only_a_post_from_a_supporter(
+    client: Client, signed_in: Client, outsider: User
+) -> None:
+    assert signed_in.get("/portal/debrief/").status_code == 405
+    client.force_login(outsider)
+    assert client.post("/portal/debrief/").status_code == 403
+    assert DebriefRequest.objects.count() == 0
