@@ -10,9 +10,11 @@ the outbox in the same transaction. Every service takes `now`.
 import logging
 import uuid
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -488,11 +490,7 @@ def mark_safety_concern_handled(
     *, concern: SafetyConcern, handled_by: User, now: datetime | None = None
 ) -> bool:
     """Mark an open safety concern handled, which clears the admin's banner."""
-    now = now or timezone.now()
-    updated = SafetyConcern.objects.filter(pk=concern.pk, handled_at__isnull=True).update(
-        handled_at=now, handled_by=handled_by
-    )
-    return updated > 0
+    return _mark_handled(SafetyConcern.objects.filter(pk=concern.pk), handled_by, now)
 
 
 @transaction.atomic
@@ -518,9 +516,14 @@ def ask_for_debrief(
 def mark_debrief_handled(
     *, debrief: DebriefRequest, handled_by: User, now: datetime | None = None
 ) -> bool:
-    now = now or timezone.now()
-    updated = DebriefRequest.objects.filter(pk=debrief.pk, handled_at__isnull=True).update(
-        handled_at=now, handled_by=handled_by
+    """Mark a debrief request handled; asking again is possible from then on."""
+    return _mark_handled(DebriefRequest.objects.filter(pk=debrief.pk), handled_by, now)
+
+
+def _mark_handled(rows: QuerySet[Any], handled_by: User, now: datetime | None) -> bool:
+    """Stamp an open row handled; return False when someone else already had."""
+    updated = rows.filter(handled_at__isnull=True).update(
+        handled_at=now or timezone.now(), handled_by=handled_by
     )
     return updated > 0
 
@@ -533,50 +536,44 @@ def mark_debrief_handled(
 SWEEP_BATCH_SIZE = 200
 
 
+def _claim_due[M: Model](due: QuerySet[M], *, claim: str, order_by: str, now: datetime) -> list[M]:
+    """Lock up to a batch of `due` rows not claimed yet, stamp `claim` with `now`, return them."""
+    unclaimed = {f"{claim}__isnull": True}
+    rows = list(
+        due.filter(**unclaimed)
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by(order_by)[:SWEEP_BATCH_SIZE]
+    )
+    due.model._default_manager.filter(pk__in=[row.pk for row in rows], **unclaimed).update(
+        **{claim: now}
+    )
+    return rows
+
+
 @transaction.atomic
 def send_due_reminders(*, now: datetime | None = None) -> int:
     """Remind each supporter, once, on the deadline's morning when no first contact is in."""
     now = now or timezone.now()
-    due = list(
-        Assignment.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("supporter__user", "request")
-        .filter(
-            ended_at__isnull=True,
-            first_contact_at__isnull=True,
-            reminded_at__isnull=True,
-            remind_at__lte=now,
-        )
-        .order_by("remind_at")[:SWEEP_BATCH_SIZE]
+    due = Assignment.objects.select_related("supporter__user", "request").filter(
+        ended_at__isnull=True, first_contact_at__isnull=True, remind_at__lte=now
     )
-    Assignment.objects.filter(pk__in=[row.pk for row in due], reminded_at__isnull=True).update(
-        reminded_at=now
-    )
-    for assignment in due:
+    claimed = _claim_due(due, claim="reminded_at", order_by="remind_at", now=now)
+    for assignment in claimed:
         emails.reminder_to_supporter(assignment)
-    return len(due)
+    return len(claimed)
 
 
 @transaction.atomic
 def escalate_overdue(*, now: datetime | None = None) -> int:
     """Tell the administrators, once, about each contact whose deadline passed unreached."""
     now = now or timezone.now()
-    due = list(
-        Assignment.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("request")
-        .filter(
-            ended_at__isnull=True,
-            first_contact_at__isnull=True,
-            escalated_at__isnull=True,
-            contact_due_at__lt=now,
-        )
-        .order_by("contact_due_at")[:SWEEP_BATCH_SIZE]
+    due = Assignment.objects.select_related("request").filter(
+        ended_at__isnull=True, first_contact_at__isnull=True, contact_due_at__lt=now
     )
-    Assignment.objects.filter(pk__in=[row.pk for row in due], escalated_at__isnull=True).update(
-        escalated_at=now
-    )
-    for assignment in due:
+    claimed = _claim_due(due, claim="escalated_at", order_by="contact_due_at", now=now)
+    for assignment in claimed:
         emails.overdue_to_administrators(assignment.request)
-    return len(due)
+    return len(claimed)
 
 
 UNMATCHED_AFTER_BUSINESS_DAYS = 2  # "more than one business day"
@@ -592,18 +589,8 @@ def remind_unmatched(*, now: datetime | None = None, calendar: Calendar | None =
     now = now or timezone.now()
     calendar = calendar or load_calendar()
     cutoff = calendar.latest_start_waited(now, UNMATCHED_AFTER_BUSINESS_DAYS)
-    due = list(
-        SupportRequest.objects.select_for_update(skip_locked=True)
-        .filter(
-            status=Status.WAITING,
-            unmatched_reminded_at__isnull=True,
-            waiting_since__lte=cutoff,
-        )
-        .order_by("waiting_since")[:SWEEP_BATCH_SIZE]
-    )
-    SupportRequest.objects.filter(
-        pk__in=[row.pk for row in due], unmatched_reminded_at__isnull=True
-    ).update(unmatched_reminded_at=now)
-    for request in due:
+    due = SupportRequest.objects.filter(status=Status.WAITING, waiting_since__lte=cutoff)
+    claimed = _claim_due(due, claim="unmatched_reminded_at", order_by="waiting_since", now=now)
+    for request in claimed:
         emails.unmatched_to_administrators(request)
-    return len(due)
+    return len(claimed)
