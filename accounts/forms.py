@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import form_helper
 
 
 class LoginForm(AuthenticationForm):
@@ -15,9 +15,7 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("Email address")
         self.fields["username"].widget.attrs.update({"autocomplete": "email"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", _("Sign in")))
+        self.helper = form_helper(submit=_("Sign in"))
 
 
 class PasswordResetRequestForm(forms.Form):
@@ -30,9 +28,7 @@ class PasswordResetRequestForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", _("Send me a link")))
+        self.helper = form_helper(submit=_("Send me a link"))
 
 
 class ChoosePasswordForm(SetPasswordForm):
@@ -42,6 +38,4 @@ class ChoosePasswordForm(SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = _("New password")
         self.fields["new_password2"].label = _("New password again")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", _("Set my password")))
+        self.helper = form_helper(submit=_("Set my password"))

@@ -5,7 +5,6 @@ row. Search takes a case code or a public id only: a name typed into a search bo
 end up in URLs and server logs.
 """
 
-import uuid
 from typing import Any
 
 from django.contrib import admin
@@ -13,6 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.admin import CaseCodeSearchMixin, ReadOnlyAdminMixin
 
 from .models import AccessLog, Reason, SupportRequest
 from .selectors import access_log, requests_for_staff
@@ -35,7 +36,7 @@ class ReasonFilter(admin.SimpleListFilter):
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(admin.ModelAdmin):
+class SupportRequestAdmin(CaseCodeSearchMixin, admin.ModelAdmin):
     list_display = ["case_code", "status", "source", "age", "submitted_at"]
     list_filter = ["status", "source", ReasonFilter, "language", "modality"]
     search_fields = ["case_code"]
@@ -89,20 +90,6 @@ class SupportRequestAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[SupportRequest]:
         return requests_for_staff()
 
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[SupportRequest], search_term: str
-    ) -> tuple[QuerySet[SupportRequest], bool]:
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        try:
-            return queryset.filter(public_id=uuid.UUID(term)), False
-        except ValueError:
-            code = term.upper()
-            if not code.startswith("PS-"):
-                code = f"PS-{code}"
-            return queryset.filter(case_code=code), False
-
     @admin.display(description=_("age"), ordering="submitted_at")
     def age(self, obj: SupportRequest) -> str:
         days = (timezone.now() - obj.submitted_at).days
@@ -129,7 +116,7 @@ class SupportRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["accessed_at", "user", "request", "view"]
     list_filter = ["view"]
     search_fields = ["request__case_code"]
@@ -138,12 +125,3 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AccessLog]:
         return access_log()
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -1,17 +1,16 @@
 """The public forms. Field names are CONTRACT.md's; every field has a maximum length."""
 
 import re
-import uuid
 from typing import TYPE_CHECKING, Any, cast
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Field, Fieldset
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import form_helper
 from programs.selectors import regions
 from programs.vocabulary import CareerStage, ContactMethod, Language, Modality, SpecialtyGroup
 from supporters.models import Supporter
@@ -242,13 +241,6 @@ def _check_reachable(form: forms.Form, email_field: str, phone_field: str) -> No
         form.add_error(phone_field, _("Give a phone number to be called or texted."))
 
 
-def _helper(*sections: Any, submit: Text) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.layout = Layout(*sections, Submit("submit", submit, css_class="btn-lg"))
-    return helper
-
-
 HONEYPOT = HTML(
     '<div class="honeypot" aria-hidden="true">'
     '<label for="id_website">{{ form.website.label }}</label>'
@@ -290,7 +282,7 @@ class SelfReferralForm(
         self.drop_region_when_none()
         self.set_supporter_choices(preselect=preselect)
         hints = [name for name in MATCHING_HINTS if name in self.fields]
-        self.helper = _helper(
+        self.helper = form_helper(
             Fieldset(_("About you"), "name", "email", "phone"),
             Fieldset(
                 _("How to reach you"), "preferred_contact", "modality", "language", "best_times"
@@ -300,6 +292,7 @@ class SelfReferralForm(
             "submission_key",
             HONEYPOT,
             submit=_("Send my request"),
+            submit_class="btn-lg",
         )
 
     def clean(self) -> dict[str, Any]:
@@ -350,7 +343,7 @@ class ColleagueReferralForm(HoneypotMixin, PreferencesMixin, forms.Form):
         self.fields["preferred_contact"].label = _("How should the peer supporter reach them?")
         self.fields["modality"].label = _("How would they like to talk?")
         self.fields["reasons"].label = _("What is it about? (optional)")
-        self.helper = _helper(
+        self.helper = form_helper(
             Fieldset(_("Your colleague"), "colleague_name", "colleague_email", "colleague_phone"),
             Fieldset(
                 _("Their preferences, if you know them"),
@@ -364,6 +357,7 @@ class ColleagueReferralForm(HoneypotMixin, PreferencesMixin, forms.Form):
             "submission_key",
             HONEYPOT,
             submit=_("Send the referral"),
+            submit_class="btn-lg",
         )
 
     def clean(self) -> dict[str, Any]:
@@ -399,7 +393,7 @@ class ReferralConfirmForm(PreferencesMixin, MatchingHintsMixin, SupporterChoiceM
         self.drop_region_when_none()
         self.set_supporter_choices()
         hints = [name for name in MATCHING_HINTS if name in self.fields]
-        self.helper = _helper(
+        self.helper = form_helper(
             Fieldset(
                 _("How to reach you"),
                 "preferred_contact",
@@ -411,6 +405,7 @@ class ReferralConfirmForm(PreferencesMixin, MatchingHintsMixin, SupporterChoiceM
             Fieldset(_("Finding a good match (all optional)"), *hints, "reasons"),
             Fieldset(_("Before you confirm"), Field("acknowledge")),
             submit=_("Yes, I would like peer support"),
+            submit_class="btn-lg",
         )
 
     def clean(self) -> dict[str, Any]:
@@ -422,7 +417,3 @@ class ReferralConfirmForm(PreferencesMixin, MatchingHintsMixin, SupporterChoiceM
         if method == ContactMethod.EMAIL and not self.has_email:
             self.add_error("preferred_contact", _("Choose a phone call or a text message."))
         return cleaned
-
-
-def new_submission_key() -> str:
-    return str(uuid.uuid4())

@@ -27,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from core.admin import CaseCodeSearchMixin, ReadOnlyAdminMixin
+from core.http import as_pk
 from intake.models import Reason, SupportRequest, WithdrawalReason
 from intake.services import record_access
 from programs.business_days import Calendar, load_calendar
@@ -62,30 +64,6 @@ CHANGE_LIST_AND_FORM = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.C
 def _user(request: HttpRequest) -> User:
     """Return the signed-in administrator (the admin's own views let nobody else in)."""
     return cast(User, request.user)
-
-
-def _search_by_code(
-    queryset: QuerySet[Any], search_term: str, *, prefix: str = ""
-) -> tuple[QuerySet[Any], bool]:
-    """Find by case code (with or without "PS-") or public id: never by a name."""
-    term = search_term.strip()
-    if not term:
-        return queryset, False
-    try:
-        return queryset.filter(**{f"{prefix}public_id": uuid.UUID(term)}), False
-    except ValueError:
-        code = term.upper()
-        if not code.startswith("PS-"):
-            code = f"PS-{code}"
-        return queryset.filter(**{f"{prefix}case_code": code}), False
-
-
-def as_pk(value: str) -> int | None:
-    """Return `value` as a primary key, or None when it is not a plain positive number."""
-    value = value.strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:
-        return None
-    return int(value)
 
 
 def due_in_words(moment: datetime, *, calendar: Calendar) -> str:
@@ -167,7 +145,7 @@ class QueueStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(QueuedRequest)
-class QueuedRequestAdmin(admin.ModelAdmin):
+class QueuedRequestAdmin(CaseCodeSearchMixin, admin.ModelAdmin):
     """The matching queue: waiting first, oldest first; then matched and in contact."""
 
     list_display = ["case_code", "status"]
@@ -240,11 +218,6 @@ class QueuedRequestAdmin(admin.ModelAdmin):
             match,
         ]
         return columns
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[SupportRequest], search_term: str
-    ) -> tuple[QuerySet[SupportRequest], bool]:
-        return _search_by_code(queryset, search_term)
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -429,9 +402,10 @@ class QueuedRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdminMixin, CaseCodeSearchMixin, admin.ModelAdmin):
     """Who was matched when: a record to read, changed only by the services."""
 
+    case_code_path = "request"
     list_display = [
         "case_code",
         "supporter",
@@ -467,23 +441,9 @@ class AssignmentAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Assignment]:
         return assignments_for_staff()
 
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Assignment], search_term: str
-    ) -> tuple[QuerySet[Assignment], bool]:
-        return _search_by_code(queryset, search_term, prefix="request__")
-
     @admin.display(description=_("case code"), ordering="request__case_code")
     def case_code(self, obj: Assignment) -> str:
         return obj.request.case_code
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 # --- Safety concerns and debriefs ----------------------------------------------------
@@ -513,20 +473,11 @@ def _state(handled_at: datetime | None, handled_by: User | None) -> str:
     }
 
 
-class HandledAdmin(admin.ModelAdmin):
+class HandledAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A read-only list of calls for help whose one action is "Mark handled"."""
 
     list_filter = [HandledFilter]
     show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_mark_handled_permission(self, request: HttpRequest) -> bool:
         opts = self.opts

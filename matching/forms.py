@@ -7,11 +7,10 @@ the form.
 
 import uuid
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout, Submit
+from crispy_forms.layout import Field
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +18,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import form_helper
+from core.widgets import DateInput, TimeInput
 from intake.models import Outcome, ReferralResource
 from programs.vocabulary import Modality
 
@@ -30,39 +31,6 @@ from .models import (
     ContactMeans,
 )
 from .services import MATCHED_OUTCOMES
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker; it sends ISO dates."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    """The browser's own time picker; it sends 24-hour times."""
-
-    input_type = "time"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%H:%M")
-
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise as Text
-else:
-    Text = str
-
-
-def _helper(name: str, submit_label: Text) -> FormHelper:
-    """Lay out one form of a page that holds several: its own submit id, no second token."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.add_input(Submit(name, submit_label))
-    return helper
 
 
 class FirstContactForm(forms.Form):
@@ -98,7 +66,9 @@ class FirstContactForm(forms.Form):
     def __init__(self, *args: Any, time_zone: ZoneInfo, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.time_zone = time_zone
-        self.helper = _helper("record_first_contact", _("Record first contact"))
+        self.helper = form_helper(
+            submit=_("Record first contact"), submit_name="record_first_contact", with_csrf=False
+        )
 
     def contacted_at(self) -> datetime:
         """Return the moment entered, as an aware datetime in the program's time zone."""
@@ -163,14 +133,16 @@ class ConversationForm(forms.Form):
             "min": MIN_CONVERSATION_MINUTES,
             "max": MAX_CONVERSATION_MINUTES,
         }
-        self.helper = _helper("log_conversation", _("Log the conversation"))
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             "held_on",
             Field("minutes", inputmode="numeric"),
             "modality",
             "is_follow_up_planned",
             "notes_destroyed",
             "submission_key",
+            submit=_("Log the conversation"),
+            submit_name="log_conversation",
+            with_csrf=False,
         )
 
 
@@ -220,7 +192,9 @@ class NoteForm(forms.Form):
             "max": number_format(NOTE_MAX_LENGTH, force_grouping=True),
             "hours": settings.NOTE_TTL_HOURS,
         }
-        self.helper = _helper("save_note", _("Save the note"))
+        self.helper = form_helper(
+            submit=_("Save the note"), submit_name="save_note", with_csrf=False
+        )
 
 
 class HandBackForm(forms.Form):
@@ -237,7 +211,9 @@ class HandBackForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("hand_back", _("Hand back this contact"))
+        self.helper = form_helper(
+            submit=_("Hand back this contact"), submit_name="hand_back", with_csrf=False
+        )
 
 
 class CloseForm(forms.Form):
@@ -278,7 +254,9 @@ class CloseForm(forms.Form):
         if not is_reached:
             # Nobody is referred on before being reached.
             del self.fields["referred_to"]
-        self.helper = _helper("close", _("Close this contact"))
+        self.helper = form_helper(
+            submit=_("Close this contact"), submit_name="close", with_csrf=False
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.claims import claim_rows
 from intake.models import Outcome, ReferralResource, SupportRequest, WithdrawalReason
 from programs.business_days import Calendar, contact_deadline, load_calendar
 from supporters.models import Supporter
@@ -538,16 +539,12 @@ SWEEP_BATCH_SIZE = 200
 
 def _claim_due[M: Model](due: QuerySet[M], *, claim: str, order_by: str, now: datetime) -> list[M]:
     """Lock up to a batch of `due` rows not claimed yet, stamp `claim` with `now`, return them."""
-    unclaimed = {f"{claim}__isnull": True}
-    rows = list(
-        due.filter(**unclaimed)
-        .select_for_update(skip_locked=True, of=("self",))
-        .order_by(order_by)[:SWEEP_BATCH_SIZE]
+    return claim_rows(
+        due.filter(**{f"{claim}__isnull": True}),
+        order_by=(order_by,),
+        limit=SWEEP_BATCH_SIZE,
+        values={claim: now},
     )
-    due.model._default_manager.filter(pk__in=[row.pk for row in rows], **unclaimed).update(
-        **{claim: now}
-    )
-    return rows
 
 
 @transaction.atomic

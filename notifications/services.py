@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.claims import claim_rows
+
 from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -90,20 +92,17 @@ def wake_sender() -> None:
 
 def _claim_due(*, now: datetime, limit: int) -> list[OutgoingEmail]:
     """Claim up to `limit` due rows for this worker; concurrent workers skip them."""
-    due = Q(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=OutgoingEmail.Status.SENDING, claimed_until__lt=now
+    due = OutgoingEmail.objects.filter(
+        Q(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now)
+        | Q(status=OutgoingEmail.Status.SENDING, claimed_until__lt=now)
     )
     with transaction.atomic():
-        rows = list(
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(due)
-            .order_by("next_attempt_at", "pk")[:limit]
+        return claim_rows(
+            due,
+            order_by=("next_attempt_at", "pk"),
+            limit=limit,
+            values={"status": OutgoingEmail.Status.SENDING, "claimed_until": now + CLAIM_DURATION},
         )
-        if rows:
-            OutgoingEmail.objects.filter(pk__in=[row.pk for row in rows]).update(
-                status=OutgoingEmail.Status.SENDING, claimed_until=now + CLAIM_DURATION
-            )
-    return rows
 
 
 def _backoff(attempts: int) -> timedelta:

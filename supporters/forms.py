@@ -3,13 +3,14 @@
 from datetime import date
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import Fieldset
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import form_helper
+from core.widgets import DateInput
 from programs.vocabulary import Language, Modality
 
 from .models import BIO_MAX_LENGTH, Supporter
@@ -32,15 +33,6 @@ def modality_field() -> forms.MultipleChoiceField:
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one way to offer support.")},
     )
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker; it sends ISO dates."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ProfileForm(forms.ModelForm):
@@ -88,14 +80,12 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Fieldset(_("About you"), "display_name", "pronouns", "bio"),
             Fieldset(_("How you offer support"), "languages", "modalities"),
             Fieldset(_("Availability"), "accepts_new", "away_until"),
+            submit=_("Save my profile"),
         )
-        self.helper.add_input(Submit("submit", _("Save my profile")))
 
     def clean_away_until(self) -> date | None:
         away_until: date | None = self.cleaned_data.get("away_until")

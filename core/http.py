@@ -23,3 +23,11 @@ def client_ip(request: HttpRequest) -> str:
     if len(forwarded) < count:
         return forwarded[0] if forwarded else remote
     return forwarded[-count]
+
+
+def as_pk(value: str) -> int | None:
+    """Return `value` as a primary key, or None when it is not a plain positive number."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value)
