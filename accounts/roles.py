@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.apps import apps as global_apps
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 ADMINISTRATORS = "Program administrators"
 SUPPORTERS = "Peer supporters"
@@ -42,32 +41,3 @@ def grant_role_permissions(sender: Any = None, using: str = "default", **kwargs:
         permission_model.objects.using(using).filter(content_type__app_label__in=LEAD_APPS)
     )
     groups[SUPPORTERS].permissions.clear()
-
-
-def role_names(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
-    """Return the names of the user's groups, read once per request and cached on the user."""
-    if not user.is_authenticated or not user.is_active:
-        return frozenset()
-    cached: frozenset[str] | None = getattr(user, "_role_names", None)
-    if cached is None:
-        groups = getattr(user, "groups", None)
-        cached = frozenset(groups.values_list("name", flat=True)) if groups else frozenset()
-        setattr(user, "_role_names", cached)  # noqa: B010  (not a declared attribute)
-    return cached
-
-
-def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
-    """Return whether `user` is active and in the group `role`."""
-    return role in role_names(user)
-
-
-def is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return has_role(user, ADMINISTRATORS) and bool(getattr(user, "is_staff", False))
-
-
-def is_supporter(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return has_role(user, SUPPORTERS)
-
-
-def is_lead(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return has_role(user, LEADS)

@@ -10,8 +10,8 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
+from .access import is_administrator, is_supporter
 from .forms import ChoosePasswordForm, LoginForm, PasswordResetRequestForm
-from .roles import is_administrator, is_supporter
 from .services import password_link_days, request_password_reset
 
 

@@ -26,7 +26,7 @@ from django.db.models import (
     When,
 )
 
-from accounts.roles import is_supporter
+from accounts.access import is_supporter
 from intake.models import SupportRequest
 from supporters.models import Supporter
 from supporters.selectors import with_availability

@@ -16,8 +16,7 @@ from typing import cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,12 +28,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.access import supporter_required
 from accounts.models import User
-from accounts.roles import is_supporter
 from intake.services import record_access
 from programs.business_days import Calendar, load_calendar
-from supporters.models import Supporter
-from supporters.selectors import availability_of, supporter_of
+from supporters.access import own_supporter
+from supporters.selectors import availability_of
 
 from .forms import CloseForm, ConversationForm, FirstContactForm, HandBackForm, NoteForm
 from .models import Assignment, ScratchNote
@@ -134,30 +133,16 @@ class ContactRow:
     note: NoteCountdown | None
 
 
-def _own_supporter(request: HttpRequest) -> tuple[User, Supporter]:
-    """Return the signed-in supporter and their profile; anyone else gets a 403."""
-    supporter = supporter_of(request.user) if is_supporter(request.user) else None
-    if supporter is None:
-        raise PermissionDenied
-    return cast(User, request.user), supporter
-
-
-def _require_supporter(request: HttpRequest) -> User:
-    if not is_supporter(request.user):
-        raise PermissionDenied
-    return cast(User, request.user)
-
-
 # --- The list -----------------------------------------------------------------------------
 
 
 @sensitive_variables()
-@login_required
+@supporter_required
 @never_cache
 @require_safe
 def portal(request: HttpRequest) -> HttpResponse:
     """List the supporter's active contacts, most urgent first, and the recently closed."""
-    user, supporter = _own_supporter(request)
+    user, supporter = own_supporter(request)
     now = timezone.now()
     calendar = load_calendar()
     contacts = list(contacts_of(supporter))
@@ -185,12 +170,12 @@ def portal(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@supporter_required
 @never_cache
 @require_POST
 def debrief(request: HttpRequest) -> HttpResponse:
     """Ask for a debrief from the portal: it stays possible after the contact has closed."""
-    _user, supporter = _own_supporter(request)
+    _user, supporter = own_supporter(request)
     _send_debrief_message(request, created=ask_for_debrief(supporter=supporter)[1])
     return redirect("matching:portal")
 
@@ -301,12 +286,12 @@ Handler = Callable[[HttpRequest, User, Assignment, datetime, Calendar], HttpResp
 
 @sensitive_post_parameters(*SENSITIVE_FIELDS)
 @sensitive_variables()
-@login_required
+@supporter_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Show one of the supporter's own active contacts; a POST runs one action on it."""
-    user = _require_supporter(request)
+    user = cast(User, request.user)
     assignment = _contact_or_404(request, public_id)
     now = timezone.now()
     calendar = load_calendar()

@@ -1,35 +1,25 @@
 """The roster's pages: "my profile" for a supporter, and the public list."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.roles import is_supporter
+from accounts.access import supporter_required
 
+from .access import own_supporter
 from .forms import ProfileForm
-from .models import Supporter
-from .selectors import availability_of, listed_supporters, supporter_of
+from .selectors import availability_of, listed_supporters
 from .services import update_own_profile
 
 
-def _own_supporter(request: HttpRequest) -> Supporter:
-    """Return the signed-in supporter's own profile; anyone else gets a 403."""
-    supporter = supporter_of(request.user) if is_supporter(request.user) else None
-    if supporter is None:
-        raise PermissionDenied
-    return supporter
-
-
-@login_required
+@supporter_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     """Show and edit the signed-in supporter's own profile (there is no id to change)."""
-    supporter = _own_supporter(request)
+    _user, supporter = own_supporter(request)
     today = timezone.localdate()
     form = ProfileForm(request.POST or None, instance=supporter, today=today)
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,8 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
+from accounts.access import is_administrator
+
 from ..selectors import open_safety_concerns
 
 register = template.Library()
@@ -19,12 +21,7 @@ def safety_concern_banner(context: template.Context) -> dict[str, Any]:
     """
     request = context.get("request")
     user = getattr(request, "user", None)
-    if (
-        user is None
-        or not user.is_active
-        or not user.is_staff
-        or not user.has_perm("matching.view_safetyconcern")
-    ):
+    if user is None or not is_administrator(user):
         return {"concerns": []}
     return {
         "concerns": list(open_safety_concerns()),

@@ -6,15 +6,13 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
+from accounts.access import is_administrator, is_lead, is_supporter
 from accounts.roles import (
     ADMINISTRATORS,
     DOMAIN_APPS,
     LEADS,
     SUPPORTERS,
     grant_role_permissions,
-    is_administrator,
-    is_lead,
-    is_supporter,
 )
 from accounts.services import create_user_in_role
 

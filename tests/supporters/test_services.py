@@ -9,7 +9,8 @@ import time_machine
 from django.core import mail
 from django.test import Client
 
-from accounts.roles import SUPPORTERS, has_role
+from accounts.access import has_role
+from accounts.roles import SUPPORTERS
 from notifications.models import OutgoingEmail
 from notifications.services import send_due_emails
 from programs.models import Region
