@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import form_helper
 
+from .models import User
+
 
 class LoginForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -31,7 +33,7 @@ class PasswordResetRequestForm(forms.Form):
         self.helper = form_helper(submit=_("Send me a link"))
 
 
-class ChoosePasswordForm(SetPasswordForm):
+class ChoosePasswordForm(SetPasswordForm[User]):
     """Set a password from an emailed link (a reset, or a new supporter's first one)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -1,7 +1,11 @@
-"""Write accounts: create staff in a role, keep `is_staff` for administrators only, and
-send password links (reset, or a new supporter's first password) through the outbox."""
+"""Write accounts: create staff in a role, keep `is_staff` for administrators only, send
+password links (reset, or a new supporter's first password) and the administrators'
+emails through the outbox."""
 
+import uuid
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -16,6 +20,7 @@ from notifications.services import queue_email
 
 from .models import User
 from .roles import ADMINISTRATORS, ROLES
+from .selectors import active_administrators
 
 
 @transaction.atomic
@@ -75,8 +80,42 @@ def request_password_reset(*, email: str, now: datetime | None = None) -> bool:
         kind="password_reset",
         to=user.email,
         template="password_reset",
-        context={"link": password_link(user), "days": password_link_days()},
+        context={
+            "link": password_link(user),
+            "days": password_link_days(),
+            # accounts sits below programs: its own emails read the program from settings.
+            "program_name": settings.PROGRAM_NAME,
+            "program_contact_email": settings.PROGRAM_CONTACT_EMAIL,
+        },
         language=user.language,
         now=now,
     )
     return True
+
+
+def email_administrators(
+    *,
+    kind: str,
+    template: str,
+    context: Mapping[str, Any],
+    request_public_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Queue one email to each active administrator, in their own language; return how many.
+
+    Staff emails carry case codes and links, never a name, an address or a reason
+    (DESIGN.md "Tell less by email"): `context` is the caller's to keep that way.
+    """
+    now = now or timezone.now()
+    administrators = list(active_administrators())
+    for administrator in administrators:
+        queue_email(
+            kind=kind,
+            to=administrator.email,
+            template=template,
+            context=context,
+            language=administrator.language,
+            request_public_id=request_public_id,
+            now=now,
+        )
+    return len(administrators)

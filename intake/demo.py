@@ -6,8 +6,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from programs.models import Region
+from programs.vocabulary import Reason
 
-from .models import Reason, SupportRequest
+from .selectors import find_by_submission_key
 from .services import Preferences, submit_colleague_referral, submit_self_referral
 
 NAMESPACE = uuid.UUID("5b0f8a54-0c3e-4a55-9d0b-3f4f0b1c2d01")
@@ -35,7 +36,7 @@ def run() -> list[tuple[str, str, str]]:
     regions = list(Region.objects.order_by("sort_order")[:3])
     for number, (name, contact, modality, language, reasons, days_ago) in enumerate(SELF_REFERRALS):
         key = uuid.uuid5(NAMESPACE, f"self-{number}")
-        if SupportRequest.objects.filter(submission_key=key).exists():
+        if find_by_submission_key(key) is not None:
             continue
         submit_self_referral(
             name=name,
@@ -57,7 +58,7 @@ def run() -> list[tuple[str, str, str]]:
         )
     for number, (colleague, referrer, contact, modality, reasons, days_ago) in enumerate(REFERRALS):
         key = uuid.uuid5(NAMESPACE, f"referral-{number}")
-        if SupportRequest.objects.filter(submission_key=key).exists():
+        if find_by_submission_key(key) is not None:
             continue
         submit_colleague_referral(
             colleague_name=colleague,

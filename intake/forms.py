@@ -5,18 +5,24 @@ from typing import TYPE_CHECKING, Any, cast
 
 from crispy_forms.layout import HTML, Field, Fieldset
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import form_helper
+from programs.models import Region
+from programs.program import current
 from programs.selectors import regions
-from programs.vocabulary import CareerStage, ContactMethod, Language, Modality, SpecialtyGroup
+from programs.vocabulary import (
+    CareerStage,
+    ContactMethod,
+    Language,
+    Modality,
+    Reason,
+    SpecialtyGroup,
+)
 from supporters.models import Supporter
-from supporters.selectors import available_supporters, listed_supporters
+from supporters.selectors import available_supporters, listed_supporters, roster
 
-from .models import Reason
 from .services import Preferences
 
 NAME_MAX = 100
@@ -153,25 +159,25 @@ class PreferencesMixin(forms.Form):
 class SupporterChoiceMixin(forms.Form):
     """Choose a listed supporter who is available now, and any listed ones to avoid."""
 
-    preferred_supporter = forms.ModelChoiceField(
+    preferred_supporter = forms.ModelChoiceField[Supporter](
         label=_("Would you like a particular peer supporter? (optional)"),
         help_text=_("Only supporters taking new requests now are listed."),
-        queryset=Supporter.objects.none(),
+        queryset=roster().none(),
         to_field_name="slug",
         required=False,
         empty_label=_("No preference"),
     )
-    avoid_supporters = forms.ModelMultipleChoiceField(
+    avoid_supporters = forms.ModelMultipleChoiceField[Supporter](
         label=_("Anyone you would rather not be matched with? (optional)"),
         help_text=_("For example, someone you work with. We will not tell them."),
-        queryset=Supporter.objects.none(),
+        queryset=roster().none(),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     def set_supporter_choices(self, *, preselect: str | None = None) -> None:
-        today = timezone.localdate()
+        today = current().today()
         listed = list(listed_supporters(today=today))
         available_slugs = {
             supporter.slug for supporter in listed if supporter.availability.is_available
@@ -180,8 +186,8 @@ class SupporterChoiceMixin(forms.Form):
             del self.fields["preferred_supporter"]
             del self.fields["avoid_supporters"]
             return
-        preferred = cast(forms.ModelChoiceField, self.fields["preferred_supporter"])
-        avoid = cast(forms.ModelMultipleChoiceField, self.fields["avoid_supporters"])
+        preferred = cast("forms.ModelChoiceField[Supporter]", self.fields["preferred_supporter"])
+        avoid = cast("forms.ModelMultipleChoiceField[Supporter]", self.fields["avoid_supporters"])
         preferred.queryset = (
             available_supporters(today=today).filter(is_listed=True).order_by("display_name")
         )
@@ -221,7 +227,8 @@ class MatchingHintsMixin(forms.Form):
 
     def drop_region_when_none(self) -> None:
         # The question is asked only where the program has regions.
-        if not self.fields["region"].queryset.exists():  # type: ignore[attr-defined]
+        region = cast("forms.ModelChoiceField[Region]", self.fields["region"])
+        if region.queryset is None or not region.queryset.exists():
             del self.fields["region"]
 
 
@@ -335,7 +342,7 @@ class ColleagueReferralForm(HoneypotMixin, PreferencesMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if settings.REFERRAL_CONFIRMATION_REQUIRED:
+        if current().referral_confirmation_required:
             self.fields["colleague_email"].required = True
             self.fields["colleague_email"].help_text = _(
                 "We email your colleague a link to confirm before anyone reaches out."

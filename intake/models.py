@@ -16,8 +16,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Region
-from programs.vocabulary import CareerStage, ContactMethod, Language, Modality, SpecialtyGroup
+from programs.vocabulary import (
+    CareerStage,
+    ContactMethod,
+    Language,
+    Modality,
+    Outcome,
+    Reason,
+    ReferralResource,
+    SpecialtyGroup,
+    WithdrawalReason,
+)
 from supporters.models import Supporter
+
+from .lifecycle import Status
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a case code is read aloud over the phone.
 CASE_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -28,54 +40,6 @@ def new_case_code() -> str:
     return "PS-" + "".join(secrets.choice(CASE_CODE_ALPHABET) for _ in range(CASE_CODE_LENGTH))
 
 
-class Reason(models.TextChoices):
-    ADVERSE_EVENT = "adverse_event", _("An adverse clinical event")
-    COMPLAINT = "complaint", _("A patient or college complaint")
-    CONFLICT = "conflict", _("Interpersonal conflict")
-    LIFE_STRESSOR = "life_stressor", _("An acute stress in life")
-    BURNOUT = "burnout", _("Burnout or moral injury")
-    WORK_CHANGE = "work_change", _("A change at work")
-    DISCRIMINATION = "discrimination", _("Discrimination or feeling alienated")
-    OTHER = "other", _("Something else")
-
-
-class Outcome(models.TextChoices):
-    """How a supporter closed a contact (DESIGN.md, supporter portal)."""
-
-    COMPLETED = "completed", _("Support completed")
-    REFERRED_ON = "referred_on", _("Referred on to another resource")
-    DECLINED = "declined", _("Declined support")
-    UNREACHABLE = "unreachable", _("Unreachable after attempts")
-
-
-class ReferralResource(models.TextChoices):
-    """The kind of resource a person was referred on to; never which one by name."""
-
-    EAP = "eap", _("EAP/EFAP")
-    PHYSICIAN_HEALTH = "physician_health", _("Physician health program")
-    FAMILY_PHYSICIAN = "family_physician", _("Family physician")
-    CRISIS = "crisis", _("Crisis service")
-    MENTAL_HEALTH = "mental_health", _("Mental-health professional")
-    OTHER = "other", _("Other")
-
-
-class WithdrawalReason(models.TextChoices):
-    DUPLICATE = "duplicate", _("Duplicate of another request")
-    SPAM = "spam", _("Spam or not a real request")
-    REQUESTER_ASKED = "requester_asked", _("The requester asked to withdraw")
-    OTHER = "other", _("Other")
-
-
-REQUEST_STATUSES = [
-    "awaiting_confirmation",
-    "waiting",
-    "matched",
-    "in_contact",
-    "closed",
-    "withdrawn",
-]
-
-
 class SupportRequest(models.Model):
     """One person's request for support, from a self-referral or a colleague's referral."""
 
@@ -83,13 +47,7 @@ class SupportRequest(models.Model):
         SELF = "self", _("Self-referral")
         COLLEAGUE = "colleague", _("Colleague referral")
 
-    class Status(models.TextChoices):
-        AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting the colleague's confirmation")
-        WAITING = "waiting", _("Waiting to be matched")
-        MATCHED = "matched", _("Matched, not reached yet")
-        IN_CONTACT = "in_contact", _("In contact")
-        CLOSED = "closed", _("Closed")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+    Status = Status
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     case_code = models.CharField(
@@ -203,7 +161,7 @@ class SupportRequest(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=REQUEST_STATUSES),
+                condition=Q(status__in=Status.values),
                 name="request_status_valid",
             ),
             models.CheckConstraint(

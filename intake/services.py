@@ -4,7 +4,6 @@ Each service is one transaction that queues its emails through the outbox, so an
 exists exactly when the event that causes it does.
 """
 
-import hashlib
 import logging
 import secrets
 import uuid
@@ -18,13 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import active_administrators
-from notifications.models import OutgoingEmail
-from notifications.services import discard_emails_for_request, queue_email
+from accounts.services import email_administrators
+from notifications.services import discard_pending_emails, queue_email
 from programs.models import Region
+from programs.program import current
 from supporters.models import Supporter
 
 from .models import AccessLog, SupportRequest
+from .selectors import find_by_submission_key, hash_token, referral_by_token, requests
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +45,6 @@ class Preferences:
     best_times: str = ""
     preferred_supporter: Supporter | None = None
     avoid_supporters: Sequence[Supporter] = field(default_factory=tuple)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _apply_preferences(request: SupportRequest, preferences: Preferences) -> None:
@@ -96,39 +92,33 @@ def _save_new(request: SupportRequest, preferences: Preferences) -> tuple[Suppor
 
 def _notify_administrators(request: SupportRequest) -> None:
     """Tell each administrator a request is waiting: the case code and a link, nothing else."""
-    link = settings.SITE_URL + reverse("admin:intake_supportrequest_changelist")
-    for administrator in active_administrators():
-        queue_email(
-            kind="new_request",
-            to=administrator.email,
-            template="intake/new_request",
-            context={"case_code": request.case_code, "link": link},
-            language=administrator.language,
-            request_public_id=request.public_id,
-        )
+    # By URL name: the matching queue is matching's, above intake.
+    link = settings.SITE_URL + reverse("admin:matching_queuedrequest_changelist")
+    email_administrators(
+        kind="new_request",
+        template="intake/new_request",
+        context={**current().email_context(), "case_code": request.case_code, "link": link},
+        request_public_id=request.public_id,
+    )
 
 
 def _confirm_to_requester(request: SupportRequest) -> None:
     if not request.email:
         return
+    program = current()
     queue_email(
         kind="request_received",
         to=request.email,
         template="intake/request_received",
         context={
+            **program.email_context(),
             "case_code": request.case_code,
             "preferred_contact": request.get_preferred_contact_display(),
-            "deadline_days": settings.CONTACT_DEADLINE_BUSINESS_DAYS,
+            "deadline_days": program.contact_deadline_business_days,
         },
         language=request.interface_language,
         request_public_id=request.public_id,
     )
-
-
-def find_by_submission_key(submission_key: uuid.UUID | None) -> SupportRequest | None:
-    if submission_key is None:
-        return None
-    return SupportRequest.objects.filter(submission_key=submission_key).first()
 
 
 @transaction.atomic
@@ -206,7 +196,8 @@ def submit_colleague_referral(
     existing = find_by_submission_key(submission_key)
     if existing is not None:
         return ReferralResult(request=existing)
-    needs_confirmation = settings.REFERRAL_CONFIRMATION_REQUIRED
+    program = current()
+    needs_confirmation = program.referral_confirmation_required
     token = secrets.token_urlsafe(32) if needs_confirmation else ""
     request = SupportRequest(
         source=SupportRequest.Source.COLLEAGUE,
@@ -235,8 +226,9 @@ def submit_colleague_referral(
                 to=request.email,
                 template="intake/referral_confirm",
                 context={
+                    **program.email_context(),
                     "link": settings.SITE_URL + reverse("intake:referral", args=[token]),
-                    "days": settings.REFERRAL_CONFIRM_DAYS,
+                    "days": program.referral_confirm_days,
                 },
                 language=interface_language,
                 request_public_id=request.public_id,
@@ -248,23 +240,11 @@ def submit_colleague_referral(
         kind="referral_received",
         to=referrer_email,
         template="intake/referral_received",
-        context={},
+        context=program.email_context(),
         language=interface_language,
         request_public_id=request.public_id,
     )
     return ReferralResult(request=request, token=token)
-
-
-def referral_by_token(token: str, *, now: datetime | None = None) -> SupportRequest | None:
-    """Return the unconfirmed, unexpired referral this link token belongs to, if any."""
-    now = now or timezone.now()
-    if not token or len(token) > 100:
-        return None
-    return SupportRequest.objects.filter(
-        confirmation_token_hash=hash_token(token),
-        status=Status.AWAITING_CONFIRMATION,
-        submitted_at__gt=now - timedelta(days=settings.REFERRAL_CONFIRM_DAYS),
-    ).first()
 
 
 class ReferralLinkInvalid(Exception):
@@ -288,7 +268,7 @@ def confirm_referral(
     found = referral_by_token(token, now=now)
     if found is None:
         raise ReferralLinkInvalid
-    request = SupportRequest.objects.select_for_update().get(pk=found.pk)
+    request = requests().select_for_update().get(pk=found.pk)
     if request.status != Status.AWAITING_CONFIRMATION or not request.confirmation_token_hash:
         raise ReferralLinkInvalid
     if preferences is not None:
@@ -312,8 +292,8 @@ def decline_referral(*, token: str, now: datetime | None = None) -> None:
     found = referral_by_token(token, now=now)
     if found is None:
         raise ReferralLinkInvalid
-    discard_emails_for_request(request_public_id=found.public_id)
-    SupportRequest.objects.filter(pk=found.pk, status=Status.AWAITING_CONFIRMATION).delete()
+    discard_pending_emails(request_public_ids=[found.public_id])
+    requests().filter(pk=found.pk, status=Status.AWAITING_CONFIRMATION).delete()
 
 
 def delete_unconfirmed_referrals(*, now: datetime | None = None) -> int:
@@ -322,14 +302,10 @@ def delete_unconfirmed_referrals(*, now: datetime | None = None) -> int:
     One set-based DELETE on an indexed column; returns how many were deleted.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.REFERRAL_CONFIRM_DAYS)
+    cutoff = now - timedelta(days=current().referral_confirm_days)
     with transaction.atomic():
-        expired = SupportRequest.objects.filter(
-            status=Status.AWAITING_CONFIRMATION, submitted_at__lte=cutoff
-        )
-        OutgoingEmail.objects.filter(
-            request_public_id__in=expired.values("public_id"),
-        ).exclude(status=OutgoingEmail.Status.SENT).delete()
+        expired = requests().filter(status=Status.AWAITING_CONFIRMATION, submitted_at__lte=cutoff)
+        discard_pending_emails(request_public_ids=expired.values("public_id"))
         deleted, _ = expired.delete()
     if deleted:
         logger.info("intake: deleted unconfirmed referrals")

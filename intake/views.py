@@ -11,14 +11,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
+from programs.program import current
+
 from .forms import ColleagueReferralForm, ReferralConfirmForm, SelfReferralForm
 from .models import SupportRequest
 from .ratelimit import allow_submission
+from .selectors import referral_by_token
 from .services import (
     ReferralLinkInvalid,
     confirm_referral,
     decline_referral,
-    referral_by_token,
     submit_colleague_referral,
     submit_self_referral,
 )
@@ -122,14 +124,15 @@ def colleague_referral(request: HttpRequest) -> HttpResponse:
 def thanks(request: HttpRequest) -> HttpResponse:
     """Say what happens next. The URL is the same for everyone; the session says the rest."""
     confirmation = request.session.get(CONFIRMATION_SESSION_KEY) or {}
+    program = current()
     return render(
         request,
         "intake/thanks.html",
         {
             "kind": confirmation.get("kind", ""),
             "case_code": confirmation.get("case_code", ""),
-            "deadline_days": settings.CONTACT_DEADLINE_BUSINESS_DAYS,
-            "confirmation_required": settings.REFERRAL_CONFIRMATION_REQUIRED,
+            "deadline_days": program.contact_deadline_business_days,
+            "confirmation_required": program.referral_confirmation_required,
         },
     )
 

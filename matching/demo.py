@@ -15,14 +15,22 @@ from accounts.demo import ADMIN_EMAIL, DEMO_PASSWORD, ensure_user
 from accounts.models import User
 from accounts.roles import SUPPORTERS
 from intake.demo import NAMESPACE
-from intake.models import Outcome, SupportRequest, WithdrawalReason
-from programs.business_days import Calendar, contact_deadline, load_calendar
+from intake.models import SupportRequest
+from programs.business_days import Calendar, load_calendar
 from programs.models import Region
-from programs.vocabulary import CareerStage, Language, Modality, SpecialtyGroup
+from programs.vocabulary import (
+    CareerStage,
+    Language,
+    Modality,
+    Outcome,
+    SpecialtyGroup,
+    WithdrawalReason,
+)
 from supporters.demo import SIGNED_ON, TRAINED_ON
 from supporters.models import Supporter
 from supporters.services import unique_slug
 
+from .deadlines import contact_deadline
 from .models import Assignment, ContactMeans
 from .services import (
     assign_supporter,

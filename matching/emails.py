@@ -1,34 +1,33 @@
 """The emails matching sends, all through the outbox.
 
 Staff emails carry a case code and a link, never a name, an address or a reason
-(DESIGN.md "Tell less by email"). Emails to a requester are discreet: the program's
-name and the case code in the subject, nothing that reads as distress.
+(DESIGN.md "Tell less by email"). Emails to a requester are discreet: the case code in
+the subject, nothing that reads as distress.
 """
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, translation
 
-from accounts.selectors import active_administrators
+from accounts.services import email_administrators
 from intake.models import SupportRequest
 from notifications.services import queue_email
 from programs.business_days import Calendar
+from programs.program import current
 
+from .deadlines import due_date_words
 from .models import Assignment
 
 
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
 def portal_link() -> str:
-    return settings.SITE_URL + reverse("matching:portal")
+    return _absolute(reverse("matching:portal"))
 
 
 def match_link(request: SupportRequest) -> str:
-    return settings.SITE_URL + reverse(
-        "admin:matching_queuedrequest_match", args=[request.public_id]
-    )
-
-
-def queue_link() -> str:
-    return settings.SITE_URL + reverse("admin:matching_queuedrequest_changelist")
+    return _absolute(reverse("admin:matching_queuedrequest_match", args=[request.public_id]))
 
 
 def _to_supporter(assignment: Assignment, *, kind: str, template: str) -> None:
@@ -37,22 +36,19 @@ def _to_supporter(assignment: Assignment, *, kind: str, template: str) -> None:
         kind=kind,
         to=user.email,
         template=template,
-        context={"link": portal_link()},
+        context={**current().email_context(), "link": portal_link()},
         language=user.language,
         request_public_id=assignment.request.public_id,
     )
 
 
 def _to_administrators(request: SupportRequest, *, kind: str, template: str, link: str) -> None:
-    for administrator in active_administrators():
-        queue_email(
-            kind=kind,
-            to=administrator.email,
-            template=template,
-            context={"case_code": request.case_code, "link": link},
-            language=administrator.language,
-            request_public_id=request.public_id,
-        )
+    email_administrators(
+        kind=kind,
+        template=template,
+        context={**current().email_context(), "case_code": request.case_code, "link": link},
+        request_public_id=request.public_id,
+    )
 
 
 def new_contact_to_supporter(assignment: Assignment) -> None:
@@ -72,16 +68,20 @@ def expected_contact_to_requester(
     request: SupportRequest, assignment: Assignment, *, calendar: Calendar
 ) -> None:
     """Tell the requester by when to expect the supporter, in words, in their language."""
-    if not settings.NOTIFY_REQUESTER_ON_MATCH or not request.email:
+    program = current()
+    if not program.notify_requester_on_match or not request.email:
         return
-    due_on = calendar.local_date(assignment.contact_due_at)
-    with translation.override(request.interface_language):
-        due_words = formats.date_format(due_on, "l j F Y")
     queue_email(
         kind="requester_matched",
         to=request.email,
         template="matching/requester_matched",
-        context={"case_code": request.case_code, "due_on": due_words},
+        context={
+            **program.email_context(),
+            "case_code": request.case_code,
+            "due_on": due_date_words(
+                assignment.contact_due_at, calendar=calendar, language=request.interface_language
+            ),
+        },
         language=request.interface_language,
         request_public_id=request.public_id,
     )
@@ -116,17 +116,16 @@ def safety_concern_to_administrators(request: SupportRequest) -> None:
         request,
         kind="safety_concern",
         template="matching/safety_concern",
-        link=settings.SITE_URL + reverse("admin:matching_safetyconcern_changelist"),
+        link=_absolute(reverse("admin:matching_safetyconcern_changelist")),
     )
 
 
 def debrief_to_administrators() -> None:
-    link = settings.SITE_URL + reverse("admin:matching_debriefrequest_changelist")
-    for administrator in active_administrators():
-        queue_email(
-            kind="debrief_requested",
-            to=administrator.email,
-            template="matching/debrief_requested",
-            context={"link": link},
-            language=administrator.language,
-        )
+    email_administrators(
+        kind="debrief_requested",
+        template="matching/debrief_requested",
+        context={
+            **current().email_context(),
+            "link": _absolute(reverse("admin:matching_debriefrequest_changelist")),
+        },
+    )

@@ -8,14 +8,16 @@ least recently, so work spreads across the roster.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from intake.models import SupportRequest
 from programs.vocabulary import CareerStage, Modality
-from supporters.models import Availability, Supporter
+from supporters.models import Availability
+
+from .selectors import Candidate
 
 ASKED_FOR_BY_NAME = 100
 SPEAKS_LANGUAGE = 40
@@ -32,7 +34,7 @@ CAREER_ORDER = [stage.value for stage in CareerStage]
 class Suggestion:
     """One supporter on the match page: score, the reasons for it, and availability."""
 
-    supporter: Supporter
+    supporter: Candidate
     score: int = 0
     reasons: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
@@ -44,16 +46,16 @@ class Suggestion:
 
     @property
     def load(self) -> int:
-        return int(getattr(self.supporter, "active_load", 0))
+        return self.supporter.active_load
 
     @property
     def last_assigned_at(self) -> datetime | None:
-        return getattr(self.supporter, "last_assigned_at", None)
+        return self.supporter.last_assigned_at
 
     @property
     def recent_time_to_contact(self) -> str:
         """Return the supporter's average time to first contact lately, in words, or ""."""
-        average: timedelta | None = getattr(self.supporter, "recent_time_to_contact", None)
+        average = self.supporter.recent_time_to_contact
         if average is None:
             return ""
         hours = max(1, round(average.total_seconds() / 3600))
@@ -69,7 +71,7 @@ def _career_distance(first: str, second: str) -> int | None:
     return abs(CAREER_ORDER.index(first) - CAREER_ORDER.index(second))
 
 
-def score(request: SupportRequest, supporter: Supporter) -> Suggestion:
+def score(request: SupportRequest, supporter: Candidate) -> Suggestion:
     """Score one supporter for one request, with a sentence for each point given or missed."""
     suggestion = Suggestion(supporter=supporter)
     if request.preferred_supporter_id == supporter.pk:
@@ -130,7 +132,7 @@ def _sort_key(suggestion: Suggestion) -> tuple[int, int, float, str, int]:
 
 def rank(
     request: SupportRequest,
-    supporters: Iterable[Supporter],
+    supporters: Iterable[Candidate],
     *,
     avoided_ids: Iterable[int] = (),
     exclude_ids: Iterable[int] = (),

@@ -1,11 +1,14 @@
 """Read assignments, the matching queue and a supporter's contacts.
 
-Every query of assignments goes through here, so the portal, the admin and the reports
-share one rule for who may see a contact and one, constant, number of queries per page.
+Every query of assignments starts at `assignments()` (as requests start at
+`intake.selectors.requests()` and supporters at `supporters.selectors.roster()`), so
+the portal, the admin and the reports share one rule for who may see a contact, one
+constant number of queries per page, and one place to scope by program later.
 """
 
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
@@ -27,24 +30,68 @@ from django.db.models import (
 )
 
 from accounts.access import is_supporter
+from intake import lifecycle
 from intake.models import SupportRequest
+from intake.selectors import requests
 from supporters.models import Supporter
-from supporters.selectors import with_availability
+from supporters.selectors import roster, with_availability
 
 from .models import Assignment, DebriefRequest, SafetyConcern, ScratchNote
 
 Status = SupportRequest.Status
 
 RECENTLY_CLOSED_DAYS = 7
-QUEUE_STATUSES = (Status.WAITING, Status.MATCHED, Status.IN_CONTACT)
-MATCHABLE_STATUSES = QUEUE_STATUSES
+
+
+class QueueAnnotations(TypedDict):
+    """What `matching_queue()` reads from each row's active assignment."""
+
+    contact_due_at: datetime | None
+    assignment_first_contact_at: datetime | None
+    supporter_name: str | None
+    queue_rank: int
+
+
+class ContactAnnotations(TypedDict):
+    """What `contacts_of()` and `contact_for()` add to each active contact."""
+
+    note_first_written_at: datetime | None
+    has_open_safety_concern: bool
+
+
+class CandidateAnnotations(TypedDict):
+    """What `candidates()` adds to each supporter, beside the availability."""
+
+    availability_status: str
+    active_load: int
+    last_assigned_at: datetime | None
+    recent_time_to_contact: timedelta | None
+
+
+# Models with the selectors' annotations, for the type checker (django-stubs reads them);
+# at run time they are the plain models.
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    QueueRow = WithAnnotations[SupportRequest, QueueAnnotations]
+    ActiveContact = WithAnnotations[Assignment, ContactAnnotations]
+    Candidate = WithAnnotations[Supporter, CandidateAnnotations]
+else:
+    QueueRow = SupportRequest
+    ActiveContact = Assignment
+    Candidate = Supporter
+
+
+def assignments() -> QuerySet[Assignment]:
+    """Return every assignment of the program: the base of every other query of them."""
+    return Assignment.objects.all()
 
 
 def _active_assignment_of_request() -> QuerySet[Assignment]:
-    return Assignment.objects.filter(request=OuterRef("pk"), ended_at__isnull=True)
+    return assignments().filter(request=OuterRef("pk"), ended_at__isnull=True)
 
 
-def matching_queue() -> QuerySet[SupportRequest]:
+def matching_queue() -> QuerySet[QueueRow]:
     """Return the requests an administrator works on: waiting first, oldest first.
 
     Matched and in-contact requests follow, most urgent deadline first. Each row carries
@@ -53,7 +100,8 @@ def matching_queue() -> QuerySet[SupportRequest]:
     """
     active = _active_assignment_of_request()
     return (
-        SupportRequest.objects.filter(status__in=QUEUE_STATUSES)
+        requests()
+        .filter(status__in=lifecycle.QUEUE)
         .annotate(
             contact_due_at=Subquery(active.values("contact_due_at")[:1]),
             assignment_first_contact_at=Subquery(active.values("first_contact_at")[:1]),
@@ -73,8 +121,9 @@ def matching_queue() -> QuerySet[SupportRequest]:
 def request_for_matching(public_id: uuid.UUID) -> SupportRequest | None:
     """Return the request by its public id, with what the match page shows, if it exists."""
     return (
-        SupportRequest.objects.select_related("region", "preferred_supporter")
-        .prefetch_related(Prefetch("avoid_supporters", queryset=Supporter.objects.only("pk")))
+        requests()
+        .select_related("region", "preferred_supporter")
+        .prefetch_related(Prefetch("avoid_supporters", queryset=roster().only("pk")))
         .filter(public_id=public_id)
         .first()
     )
@@ -83,7 +132,8 @@ def request_for_matching(public_id: uuid.UUID) -> SupportRequest | None:
 def active_assignment(request: SupportRequest) -> Assignment | None:
     """Return the request's active assignment with its supporter, if it has one."""
     return (
-        Assignment.objects.select_related("supporter", "assigned_by")
+        assignments()
+        .select_related("supporter", "assigned_by")
         .filter(request=request, ended_at__isnull=True)
         .first()
     )
@@ -91,15 +141,15 @@ def active_assignment(request: SupportRequest) -> Assignment | None:
 
 def assignment_history(request: SupportRequest) -> QuerySet[Assignment]:
     """Return every assignment the request has had, newest first."""
-    return Assignment.objects.select_related("supporter", "assigned_by", "ended_by").filter(
-        request=request
+    return (
+        assignments().select_related("supporter", "assigned_by", "ended_by").filter(request=request)
     )
 
 
 RECENT_CONTACT_WINDOW_DAYS = 90
 
 
-def candidates(*, today: date) -> QuerySet[Supporter]:
+def candidates(*, today: date) -> QuerySet[Candidate]:
     """Return every supporter with availability, load and recent record, in one query.
 
     `active_load` comes from the availability rule itself; `last_assigned_at` is the
@@ -108,7 +158,8 @@ def candidates(*, today: date) -> QuerySet[Supporter]:
     days (None without any).
     """
     last_assigned = (
-        Assignment.objects.filter(supporter=OuterRef("pk"))
+        assignments()
+        .filter(supporter=OuterRef("pk"))
         .order_by()
         .values("supporter")
         .annotate(last=Max("assigned_at"))
@@ -116,9 +167,8 @@ def candidates(*, today: date) -> QuerySet[Supporter]:
     )
     since = datetime.combine(today - timedelta(days=RECENT_CONTACT_WINDOW_DAYS), time.min, UTC)
     time_to_contact = (
-        Assignment.objects.filter(
-            supporter=OuterRef("pk"), assigned_at__gte=since, first_contact_at__isnull=False
-        )
+        assignments()
+        .filter(supporter=OuterRef("pk"), assigned_at__gte=since, first_contact_at__isnull=False)
         .order_by()
         .values("supporter")
         .annotate(
@@ -130,20 +180,24 @@ def candidates(*, today: date) -> QuerySet[Supporter]:
         )
         .values("average")
     )
-    return (
-        with_availability(Supporter.objects.all(), today=today)
+    # The availability annotations come from `with_availability`, which types its rows
+    # as plain supporters: say here what this query adds up to.
+    return cast(
+        "QuerySet[Candidate]",
+        with_availability(roster(), today=today)
         .annotate(
             last_assigned_at=Subquery(last_assigned, output_field=DateTimeField()),
             recent_time_to_contact=Subquery(time_to_contact, output_field=DurationField()),
         )
         .select_related("region", "user")
-        .order_by("display_name", "pk")
+        .order_by("display_name", "pk"),
     )
 
 
-def _active_contacts() -> QuerySet[Assignment]:
+def _active_contacts() -> QuerySet[ActiveContact]:
     return (
-        Assignment.objects.filter(ended_at__isnull=True)
+        assignments()
+        .filter(ended_at__isnull=True)
         .select_related("request", "request__region")
         .annotate(
             note_first_written_at=Subquery(
@@ -156,7 +210,7 @@ def _active_contacts() -> QuerySet[Assignment]:
     )
 
 
-def contacts_of(supporter: Supporter) -> QuerySet[Assignment]:
+def contacts_of(supporter: Supporter) -> QuerySet[ActiveContact]:
     """Return the supporter's active contacts, most urgent deadline first.
 
     Each row carries its request, the request's region, `note_first_written_at` and
@@ -178,7 +232,9 @@ def may_see_contact(user: AbstractBaseUser | AnonymousUser, assignment: Assignme
     )
 
 
-def contact_for(user: AbstractBaseUser | AnonymousUser, public_id: uuid.UUID) -> Assignment | None:
+def contact_for(
+    user: AbstractBaseUser | AnonymousUser, public_id: uuid.UUID
+) -> ActiveContact | None:
     """Return the active assignment `public_id` when `user` may see it, else None."""
     if not is_supporter(user) or user.pk is None:
         return None
@@ -199,7 +255,8 @@ def recently_closed_of(supporter: Supporter, *, now: datetime) -> QuerySet[Assig
     Only the case code and the outcome are loaded: a closed contact shows no identifiers.
     """
     return (
-        Assignment.objects.filter(
+        assignments()
+        .filter(
             supporter=supporter,
             end_reason=Assignment.EndReason.CLOSED,
             ended_at__gte=now - timedelta(days=RECENTLY_CLOSED_DAYS),
@@ -232,4 +289,4 @@ def debrief_requests() -> QuerySet[DebriefRequest]:
 
 
 def assignments_for_staff() -> QuerySet[Assignment]:
-    return Assignment.objects.select_related("request", "supporter", "assigned_by", "ended_by")
+    return assignments().select_related("request", "supporter", "assigned_by", "ended_by")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from celery import shared_task
 
 from . import services
+from .services import sweeps
 
 
 def _drain(sweep: Callable[[], int]) -> int:
@@ -16,7 +17,7 @@ def _drain(sweep: Callable[[], int]) -> int:
     while True:
         done = sweep()
         total += done
-        if done < services.SWEEP_BATCH_SIZE:
+        if done < sweeps.SWEEP_BATCH_SIZE:
             return total
 
 

@@ -5,7 +5,7 @@
 
 from django.urls import path
 
-from . import views
+from .portal import views
 
 app_name = "matching"
 

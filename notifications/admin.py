@@ -11,7 +11,7 @@ from .services import retry_failed_emails
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(admin.ModelAdmin[OutgoingEmail]):
     list_display = ["kind", "status", "attempts", "created_at", "next_attempt_at", "sent_at"]
     list_filter = ["status", "kind"]
     # Rows hold addresses until sent: show kind, status and times, never the content.

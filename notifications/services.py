@@ -7,14 +7,14 @@ send one row twice, and retries failures with backoff up to a cap.
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -31,13 +31,12 @@ BATCH_SIZE = 50
 def render_email(
     *, template: str, context: Mapping[str, Any], language: str
 ) -> tuple[str, str, str]:
-    """Render `emails/<template>_subject.txt`, `_body.txt` and `_body.html` in `language`."""
-    full_context = {
-        "program_name": settings.PROGRAM_NAME,
-        "site_url": settings.SITE_URL,
-        "program_contact_email": settings.PROGRAM_CONTACT_EMAIL,
-        **context,
-    }
+    """Render `emails/<template>_subject.txt`, `_body.txt` and `_body.html` in `language`.
+
+    The outbox knows no program: the caller's `context` says what the email says of it
+    (its name, its contact).
+    """
+    full_context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language):
         subject = str(render_to_string(f"emails/{template}_subject.txt", full_context))
         body_text = str(render_to_string(f"emails/{template}_body.txt", full_context))
@@ -186,10 +185,14 @@ def retry_failed_emails(*, ids: list[int], now: datetime | None = None) -> int:
     return count
 
 
-def discard_emails_for_request(*, request_public_id: uuid.UUID) -> int:
-    """Delete the unsent emails about one request (the retention scrub calls this)."""
+def discard_pending_emails(*, request_public_ids: Iterable[uuid.UUID] | QuerySet[Any]) -> int:
+    """Delete the unsent emails about these requests, in one statement; return how many.
+
+    `request_public_ids` may be a queryset of public ids, which runs as a subquery, so a
+    caller deleting many requests never loads them.
+    """
     deleted, _ = (
-        OutgoingEmail.objects.filter(request_public_id=request_public_id)
+        OutgoingEmail.objects.filter(request_public_id__in=request_public_ids)
         .exclude(status=OutgoingEmail.Status.SENT)
         .delete()
     )

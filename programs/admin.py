@@ -6,13 +6,13 @@ from .models import ClosureDay, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(admin.ModelAdmin[Region]):
     list_display = ["name", "sort_order"]
     list_editable = ["sort_order"]
     search_fields = ["name"]
 
 
 @admin.register(ClosureDay)
-class ClosureDayAdmin(admin.ModelAdmin):
+class ClosureDayAdmin(admin.ModelAdmin[ClosureDay]):
     list_display = ["date", "label"]
     date_hierarchy = "date"

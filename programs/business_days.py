@@ -13,9 +13,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
-from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
 
 from .models import ClosureDay
+from .program import current
 
 SATURDAY = 5
 
@@ -40,11 +42,12 @@ class Calendar:
     @classmethod
     def from_settings(cls) -> Calendar:
         """Build the calendar from settings and the closure days, in one query."""
+        program = current()
         closure_days = frozenset(ClosureDay.objects.values_list("date", flat=True))
         return cls(
-            time_zone=ZoneInfo(settings.PROGRAM_TIME_ZONE),
-            country=settings.HOLIDAYS_COUNTRY,
-            subdiv=settings.HOLIDAYS_SUBDIV,
+            time_zone=program.time_zone,
+            country=program.holidays_country,
+            subdiv=program.holidays_subdiv,
             closure_days=closure_days,
         )
 
@@ -136,9 +139,25 @@ def load_calendar() -> Calendar:
     return Calendar.from_settings()
 
 
-def contact_deadline(start: datetime, *, calendar: Calendar) -> datetime:
-    """Return when first contact is due for an assignment made at `start`."""
-    return calendar.deadline_after(start, settings.CONTACT_DEADLINE_BUSINESS_DAYS)
+@dataclass(frozen=True)
+class Clock:
+    """The moment a page is drawn and the calendar it counts with, loaded once per page."""
+
+    now: datetime
+    calendar: Calendar
+
+
+def clock_of(request: HttpRequest) -> Clock:
+    """Return the request's clock, loading the calendar on the first call for this request.
+
+    Every column and box of one page then counts business days from the same moment
+    with the same calendar, for one query.
+    """
+    clock: Clock | None = getattr(request, "program_clock", None)
+    if clock is None:
+        clock = Clock(now=timezone.now(), calendar=load_calendar())
+        setattr(request, "program_clock", clock)  # noqa: B010  (not a declared attribute)
+    return clock
 
 
 def _require_aware(moment: datetime) -> None:

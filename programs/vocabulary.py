@@ -1,7 +1,9 @@
-"""The program's own words: the short fixed lists that requests and supporters share.
+"""The program's own words: the short fixed lists that requests, supporters, closures
+and reports share.
 
 Kept in one place, translatable, so that a request's "language" and a supporter's
-"languages" can never drift apart.
+"languages" can never drift apart, and a reason or an outcome means the same in intake,
+in the portal and in the reports. A field's `choices` may move here without a migration.
 """
 
 from django.db import models
@@ -52,3 +54,44 @@ class SpecialtyGroup(models.TextChoices):
     PSYCHIATRY = "psychiatry", _("Psychiatry")
     DIAGNOSTIC = "diagnostic", _("Radiology, pathology and laboratory medicine")
     OTHER = "other", _("Another specialty")
+
+
+# What a request is about, and how it ends: fixed categories, never free text.
+
+
+class Reason(models.TextChoices):
+    ADVERSE_EVENT = "adverse_event", _("An adverse clinical event")
+    COMPLAINT = "complaint", _("A patient or college complaint")
+    CONFLICT = "conflict", _("Interpersonal conflict")
+    LIFE_STRESSOR = "life_stressor", _("An acute stress in life")
+    BURNOUT = "burnout", _("Burnout or moral injury")
+    WORK_CHANGE = "work_change", _("A change at work")
+    DISCRIMINATION = "discrimination", _("Discrimination or feeling alienated")
+    OTHER = "other", _("Something else")
+
+
+class Outcome(models.TextChoices):
+    """How a supporter closed a contact (DESIGN.md, supporter portal)."""
+
+    COMPLETED = "completed", _("Support completed")
+    REFERRED_ON = "referred_on", _("Referred on to another resource")
+    DECLINED = "declined", _("Declined support")
+    UNREACHABLE = "unreachable", _("Unreachable after attempts")
+
+
+class ReferralResource(models.TextChoices):
+    """The kind of resource a person was referred on to; never which one by name."""
+
+    EAP = "eap", _("EAP/EFAP")
+    PHYSICIAN_HEALTH = "physician_health", _("Physician health program")
+    FAMILY_PHYSICIAN = "family_physician", _("Family physician")
+    CRISIS = "crisis", _("Crisis service")
+    MENTAL_HEALTH = "mental_health", _("Mental-health professional")
+    OTHER = "other", _("Other")
+
+
+class WithdrawalReason(models.TextChoices):
+    DUPLICATE = "duplicate", _("Duplicate of another request")
+    SPAM = "spam", _("Spam or not a real request")
+    REQUESTER_ASKED = "requester_asked", _("The requester asked to withdraw")
+    OTHER = "other", _("Other")

@@ -10,14 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from programs.program import current
+
 from .forms import ADMIN_FIELDS, SupporterAdminForm, SupporterInviteForm
 from .models import Supporter
-from .selectors import roster, with_availability
+from .selectors import roster_for_staff
 from .services import invite_supporter, send_invitation
 
 
 @admin.register(Supporter)
-class SupporterAdmin(admin.ModelAdmin):
+class SupporterAdmin(admin.ModelAdmin[Supporter]):
     form = SupporterAdminForm
     list_display = [
         "display_name",
@@ -57,7 +59,7 @@ class SupporterAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Supporter]:
-        return with_availability(roster(), today=timezone.localdate())
+        return roster_for_staff(today=current().today())
 
     def get_fieldsets(self, request: HttpRequest, obj: Supporter | None = None) -> Any:
         return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
@@ -77,7 +79,7 @@ class SupporterAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, change=change, **kwargs)
 
     def save_model(
-        self, request: HttpRequest, obj: Supporter, form: ModelForm, change: bool
+        self, request: HttpRequest, obj: Supporter, form: ModelForm[Supporter], change: bool
     ) -> None:
         if change:
             super().save_model(request, obj, form, change)

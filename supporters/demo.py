@@ -3,14 +3,13 @@
 from datetime import date, timedelta
 from typing import Any
 
-from django.utils import timezone
-
 from accounts.demo import DEMO_PASSWORD, ensure_user
 from accounts.roles import SUPPORTERS
 from programs.models import Region
+from programs.program import current
 from programs.vocabulary import CareerStage, Language, Modality, SpecialtyGroup
 
-from .models import Supporter
+from .selectors import roster
 from .services import unique_slug
 
 TRAINED_ON = date(2025, 9, 15)
@@ -91,13 +90,13 @@ SUPPORTERS_DEMO: list[dict[str, Any]] = [
 
 def run() -> list[tuple[str, str, str]]:
     """Create the demo supporters once; return their sign-ins."""
-    today = timezone.localdate()
+    today = current().today()
     sign_ins = []
     for item in SUPPORTERS_DEMO:
         state = item["state"]
         user = ensure_user(email=item["email"], role=SUPPORTERS, name=item["display_name"])
-        if not Supporter.objects.filter(user=user).exists():
-            Supporter.objects.create(
+        if not roster().filter(user=user).exists():
+            roster().create(
                 user=user,
                 display_name=item["display_name"],
                 slug=unique_slug(item["display_name"]),

@@ -35,7 +35,7 @@ def modality_field() -> forms.MultipleChoiceField:
     )
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[Supporter]):
     """What a supporter may change about themselves, and nothing else.
 
     Training and agreement dates, capacity and listing are not fields here, so a POST
@@ -114,7 +114,7 @@ ADMIN_FIELDS = [
 ]
 
 
-class SupporterAdminForm(forms.ModelForm):
+class SupporterAdminForm(forms.ModelForm[Supporter]):
     """The administrator's change form: the whole profile, with checkbox lists."""
 
     languages = language_field()
@@ -126,7 +126,7 @@ class SupporterAdminForm(forms.ModelForm):
         widgets = {"bio": forms.Textarea(attrs={"rows": 5, "maxlength": BIO_MAX_LENGTH})}
 
 
-class SupporterInviteForm(forms.ModelForm):
+class SupporterInviteForm(forms.ModelForm[Supporter]):
     """The administrator's add form: the account (email, language) and the profile at once."""
 
     email = forms.EmailField(

@@ -145,6 +145,11 @@ class Supporter(models.Model):
         help_text=_("Shown on the public list of supporters, from which requesters may choose."),
     )
 
+    # Annotated by `supporters.selectors.with_availability`, never stored: they exist only
+    # on supporters read through it (elsewhere, reading them raises AttributeError).
+    availability_status: str
+    active_load: int
+
     class Meta:
         verbose_name = _("supporter")
         verbose_name_plural = _("supporters")
@@ -181,9 +186,10 @@ class Supporter(models.Model):
     @property
     def availability(self) -> Availability:
         """Return the availability annotated by `supporters.selectors.with_availability`."""
-        status = getattr(self, "availability_status", None)
-        if status is None:
+        try:
+            status = self.availability_status
+        except AttributeError:
             raise AttributeError(
                 "availability needs a queryset from supporters.selectors (or call availability_of)"
-            )
+            ) from None
         return Availability(status=AvailabilityStatus(status), away_until=self.away_until)

@@ -1,7 +1,9 @@
-"""Read the roster. Availability is decided here, once, by `with_availability`.
+"""Read the roster. Every query of supporters starts at `roster()`; availability is
+decided here, once, by `with_availability`.
 
-Every caller (the public list, "my profile", the admin, matching later) goes through
-these functions, so the rule and the number of queries are the same everywhere.
+Every caller (the public list, "my profile", the admin, matching) goes through these
+functions, so the rule and the number of queries are the same everywhere, and scoping
+by program can later be added in `roster()` alone.
 """
 
 from datetime import date
@@ -30,7 +32,9 @@ def with_availability(queryset: QuerySet[Supporter], *, today: date) -> QuerySet
     the number of active assignments, counted in the same query by following matching's
     `assignments` relation by name (supporters never imports matching).
     """
-    return queryset.annotate(
+    # Supporter declares these two attributes so that its `availability` is typed; the
+    # django-stubs plugin reads an annotation of a declared name as a redefinition.
+    return queryset.annotate(  # type: ignore[no-redef]
         active_load=Count("assignments", filter=Q(assignments__ended_at__isnull=True)),
         availability_status=Case(
             When(~_ready(), then=Value(AvailabilityStatus.NOT_READY.value)),
@@ -48,7 +52,7 @@ def with_availability(queryset: QuerySet[Supporter], *, today: date) -> QuerySet
 
 def available_supporters(*, today: date) -> QuerySet[Supporter]:
     """Return the supporters who may be assigned a new request today."""
-    return with_availability(Supporter.objects.all(), today=today).filter(
+    return with_availability(roster(), today=today).filter(
         Q(availability_status=AvailabilityStatus.AVAILABLE.value)
     )
 
@@ -60,7 +64,7 @@ def listed_supporters(*, today: date) -> QuerySet[Supporter]:
     region, so the page costs one query whatever the roster's size.
     """
     return (
-        with_availability(Supporter.objects.filter(is_listed=True), today=today)
+        with_availability(roster().filter(is_listed=True), today=today)
         .exclude(Q(availability_status=AvailabilityStatus.NOT_READY.value))
         .select_related("region")
         .order_by("display_name", "pk")
@@ -69,18 +73,25 @@ def listed_supporters(*, today: date) -> QuerySet[Supporter]:
 
 def availability_of(supporter: Supporter, *, today: date) -> Availability:
     """Return one supporter's availability today (one query, the same rule as the lists)."""
-    return (
-        with_availability(Supporter.objects.filter(pk=supporter.pk), today=today).get().availability
-    )
+    return with_availability(roster().filter(pk=supporter.pk), today=today).get().availability
 
 
 def supporter_of(user: AbstractBaseUser | AnonymousUser) -> Supporter | None:
-    """Return the signed-in user's own profile, or None when they have none."""
+    """Return the signed-in user's own profile, or None when they have none.
+
+    This is "which supporter is this user", in one place: accounts knows nothing of
+    supporters, so the reverse relation is followed here.
+    """
     if not user.is_authenticated:
         return None
-    return Supporter.objects.select_related("region", "user").filter(user_id=user.pk).first()
+    return roster().select_related("region", "user").filter(user_id=user.pk).first()
 
 
 def roster() -> QuerySet[Supporter]:
-    """Return every supporter with their account and region (the admin's list)."""
-    return Supporter.objects.select_related("user", "region")
+    """Return every supporter of the program: the base of every other query of supporters."""
+    return Supporter.objects.all()
+
+
+def roster_for_staff(*, today: date) -> QuerySet[Supporter]:
+    """Return every supporter with account, region and availability (the admin's list)."""
+    return with_availability(roster().select_related("user", "region"), today=today)

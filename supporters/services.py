@@ -13,8 +13,10 @@ from accounts.roles import SUPPORTERS
 from accounts.services import create_user_in_role, password_link, password_link_days
 from notifications.services import queue_email
 from programs.models import Region
+from programs.program import current
 
 from .models import Supporter
+from .selectors import roster
 
 SLUG_FALLBACK = "supporter"
 
@@ -22,7 +24,7 @@ SLUG_FALLBACK = "supporter"
 def unique_slug(display_name: str, *, exclude_pk: int | None = None) -> str:
     """Return a slug for `display_name` that no other supporter has (`sam-lee`, `sam-lee-2`)."""
     base = slugify(display_name)[:100].strip("-") or SLUG_FALLBACK
-    others = Supporter.objects.filter(slug__startswith=base)
+    others = roster().filter(slug__startswith=base)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     taken = set(others.values_list("slug", flat=True))
@@ -64,7 +66,7 @@ def invite_supporter(
     user = create_user_in_role(
         email=email, role=SUPPORTERS, name=display_name, password=None, language=language
     )
-    supporter = Supporter.objects.create(
+    supporter = roster().create(
         user=user,
         display_name=display_name,
         slug=unique_slug(display_name),
@@ -99,6 +101,7 @@ def send_invitation(*, supporter: Supporter, now: datetime | None = None) -> Non
         to=user.email,
         template="supporter_invitation",
         context={
+            **current().email_context(),
             "display_name": supporter.display_name,
             "email": user.email,
             "link": password_link(user),

@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import supporter_required
+from programs.program import current
 
 from .access import own_supporter
 from .forms import ProfileForm
@@ -20,7 +20,7 @@ from .services import update_own_profile
 def profile(request: HttpRequest) -> HttpResponse:
     """Show and edit the signed-in supporter's own profile (there is no id to change)."""
     _user, supporter = own_supporter(request)
-    today = timezone.localdate()
+    today = current().today()
     form = ProfileForm(request.POST or None, instance=supporter, today=today)
     if request.method == "POST" and form.is_valid():
         update_own_profile(
@@ -46,5 +46,5 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_safe
 def supporter_list(request: HttpRequest) -> HttpResponse:
     """List the supporters who opted in, each with whether they take new requests today."""
-    supporters = listed_supporters(today=timezone.localdate())
+    supporters = listed_supporters(today=current().today())
     return render(request, "supporters/list.html", {"supporters": supporters})

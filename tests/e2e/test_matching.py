@@ -8,9 +8,10 @@ from django.utils import formats, timezone
 
 from accounts.roles import ADMINISTRATORS
 from intake.models import SupportRequest
+from matching.deadlines import contact_deadline
 from matching.models import Assignment
 from matching.services import assign_supporter, flag_safety_concern
-from programs.business_days import contact_deadline, load_calendar
+from programs.business_days import load_calendar
 from tests.conftest import assert_no_axe_violations
 from tests.factories import SupporterFactory, SupportRequestFactory, UserFactory
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from intake.models import AccessLog, SupportRequest
+from matching.deadlines import contact_deadline
 from matching.models import Assignment, DebriefRequest, SafetyConcern
 from matching.services import (
     ask_for_debrief,
@@ -21,7 +22,7 @@ from matching.services import (
     withdraw_request,
 )
 from notifications.models import OutgoingEmail
-from programs.business_days import contact_deadline, load_calendar
+from programs.business_days import load_calendar
 from supporters.models import Supporter
 from tests.factories import SupporterFactory, SupportRequestFactory, UserFactory
 from tests.matching.conftest import TUESDAY, VANCOUVER

@@ -21,6 +21,7 @@ from matching.services import (
     reassign,
     record_first_contact,
     save_note,
+    sweeps,
     withdraw_request,
 )
 from notifications.models import OutgoingEmail
@@ -313,7 +314,7 @@ def test_a_backlog_larger_than_a_batch_drains_in_one_task_call(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     arrange(count, administrator)
-    monkeypatch.setattr(services, "SWEEP_BATCH_SIZE", 2)
+    monkeypatch.setattr(sweeps, "SWEEP_BATCH_SIZE", 2)
 
     assert run_at(NEXT_MONDAY, task) == count
     assert run_at(NEXT_MONDAY, task) == 0

@@ -30,7 +30,7 @@ def queue(code: str = "PS-TEST01", **kwargs: Any) -> OutgoingEmail:
         kind="example",
         to="someone@example.org",
         template="example",
-        context={"code": code},
+        context={"code": code, "program_name": "Physician Peer Support Program"},
         language="en",
         **kwargs,
     )

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from programs.business_days import Calendar, contact_deadline, load_calendar
+from programs.business_days import Calendar, load_calendar
 from programs.models import ClosureDay
 
 VANCOUVER = ZoneInfo("America/Vancouver")
@@ -230,15 +230,6 @@ def test_another_province_comes_from_settings(settings: Any) -> None:
     assert calendar.time_zone == TORONTO
     assert deadline == end_of(2025, 12, 31, tz=TORONTO)
     assert deadline.utcoffset() == timedelta(hours=-5)
-
-
-@pytest.mark.django_db
-def test_contact_deadline_uses_the_configured_number_of_business_days(settings: Any) -> None:
-    calendar = load_calendar()
-    assert contact_deadline(at(2026, 1, 12), calendar=calendar) == end_of(2026, 1, 15)
-
-    settings.CONTACT_DEADLINE_BUSINESS_DAYS = 1
-    assert contact_deadline(at(2026, 1, 12), calendar=calendar) == end_of(2026, 1, 13)
 
 
 @pytest.mark.django_db

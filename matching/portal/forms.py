@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from crispy_forms.layout import Field
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext
@@ -20,17 +19,17 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import form_helper
 from core.widgets import DateInput, TimeInput
-from intake.models import Outcome, ReferralResource
-from programs.vocabulary import Modality
+from intake import lifecycle
+from programs.program import current
+from programs.vocabulary import Modality, Outcome, ReferralResource
 
-from .models import (
+from ..models import (
     MAX_CONVERSATION_MINUTES,
     MIN_CONVERSATION_MINUTES,
     NOTE_MAX_LENGTH,
     Assignment,
     ContactMeans,
 )
-from .services import MATCHED_OUTCOMES
 
 
 class FirstContactForm(forms.Form):
@@ -190,7 +189,7 @@ class NoteForm(forms.Form):
             "when the contact ends, or at once with “Destroy now”."
         ) % {
             "max": number_format(NOTE_MAX_LENGTH, force_grouping=True),
-            "hours": settings.NOTE_TTL_HOURS,
+            "hours": current().note_ttl_hours,
         }
         self.helper = form_helper(
             submit=_("Save the note"), submit_name="save_note", with_csrf=False
@@ -243,15 +242,14 @@ class CloseForm(forms.Form):
 
     prefix = "close"
 
-    def __init__(self, *args: Any, is_reached: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, status: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        allowed = lifecycle.outcomes_for(status)
         outcome_field = cast(forms.ChoiceField, self.fields["outcome"])
         outcome_field.choices = [
-            (value, label)
-            for value, label in Outcome.choices
-            if is_reached or value in MATCHED_OUTCOMES
+            (value, label) for value, label in Outcome.choices if value in allowed
         ]
-        if not is_reached:
+        if Outcome.REFERRED_ON not in allowed:
             # Nobody is referred on before being reached.
             del self.fields["referred_to"]
         self.helper = form_helper(

@@ -1,0 +1,83 @@
+"""The periodic sweeps: reminders to supporters, escalations and unmatched reminders.
+
+Each selects only due rows (on a partial index), locks them with SKIP LOCKED so a second
+run at the same moment passes them by, and claims them with one UPDATE in the same
+transaction as their emails: a row is claimed and emailed exactly once, or neither. A
+missed tick is caught up by the next run, since "due" is "at or before now", not "now".
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from core.claims import claim_rows
+from intake.models import SupportRequest
+from intake.selectors import requests
+from programs.business_days import Calendar, load_calendar
+
+from .. import emails
+from ..deadlines import unmatched_cutoff
+from ..selectors import assignments
+
+SWEEP_BATCH_SIZE = 200
+
+
+def _claim_due[M: Model](due: QuerySet[M], *, claim: str, order_by: str, now: datetime) -> list[M]:
+    """Lock up to a batch of `due` rows not claimed yet, stamp `claim` with `now`, return them."""
+    return claim_rows(
+        due.filter(**{f"{claim}__isnull": True}),
+        order_by=(order_by,),
+        limit=SWEEP_BATCH_SIZE,
+        values={claim: now},
+    )
+
+
+@transaction.atomic
+def send_due_reminders(*, now: datetime | None = None) -> int:
+    """Remind each supporter, once, on the deadline's morning when no first contact is in."""
+    now = now or timezone.now()
+    due = (
+        assignments()
+        .select_related("supporter__user", "request")
+        .filter(ended_at__isnull=True, first_contact_at__isnull=True, remind_at__lte=now)
+    )
+    claimed = _claim_due(due, claim="reminded_at", order_by="remind_at", now=now)
+    for assignment in claimed:
+        emails.reminder_to_supporter(assignment)
+    return len(claimed)
+
+
+@transaction.atomic
+def escalate_overdue(*, now: datetime | None = None) -> int:
+    """Tell the administrators, once, about each contact whose deadline passed unreached."""
+    now = now or timezone.now()
+    due = (
+        assignments()
+        .select_related("request")
+        .filter(ended_at__isnull=True, first_contact_at__isnull=True, contact_due_at__lt=now)
+    )
+    claimed = _claim_due(due, claim="escalated_at", order_by="contact_due_at", now=now)
+    for assignment in claimed:
+        emails.overdue_to_administrators(assignment.request)
+    return len(claimed)
+
+
+@transaction.atomic
+def remind_unmatched(*, now: datetime | None = None, calendar: Calendar | None = None) -> int:
+    """Tell the administrators, once per stay in the queue, about a request waiting too long.
+
+    Too long is more than one business day since `waiting_since`, counted as the queue
+    counts it. A hand-back clears `unmatched_reminded_at`, so the next stay is reminded.
+    """
+    now = now or timezone.now()
+    calendar = calendar or load_calendar()
+    due = requests().filter(
+        status=SupportRequest.Status.WAITING,
+        waiting_since__lte=unmatched_cutoff(now, calendar=calendar),
+    )
+    claimed = _claim_due(due, claim="unmatched_reminded_at", order_by="waiting_since", now=now)
+    for request in claimed:
+        emails.unmatched_to_administrators(request)
+    return len(claimed)
