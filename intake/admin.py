@@ -10,11 +10,12 @@ from typing import Any, cast
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.admin import CaseCodeSearchMixin, ReadOnlyAdminMixin
+from programs.business_days import clock_of
+from programs.dates import age_words
 from programs.vocabulary import Reason
 
 from .models import AccessLog, SupportRequest
@@ -39,7 +40,6 @@ class ReasonFilter(admin.SimpleListFilter):
 
 @admin.register(SupportRequest)
 class SupportRequestAdmin(CaseCodeSearchMixin, admin.ModelAdmin[SupportRequest]):
-    list_display = ["case_code", "status", "source", "age", "submitted_at"]
     list_filter = ["status", "source", ReasonFilter, "language", "modality"]
     search_fields = ["case_code"]
     search_help_text = _("Search by case code (PS-…) or public id.")
@@ -92,10 +92,15 @@ class SupportRequestAdmin(CaseCodeSearchMixin, admin.ModelAdmin[SupportRequest])
     def get_queryset(self, request: HttpRequest) -> QuerySet[SupportRequest]:
         return requests_for_staff()
 
-    @admin.display(description=_("age"), ordering="submitted_at")
-    def age(self, obj: SupportRequest) -> str:
-        days = (timezone.now() - obj.submitted_at).days
-        return str(_("today")) if days == 0 else f"{days} d"
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        # The age counts business days, as every deadline does, with one calendar a page.
+        clock = clock_of(request)
+
+        @admin.display(description=_("age"), ordering="submitted_at")
+        def age(obj: SupportRequest) -> str:
+            return age_words(clock.calendar.business_days_between(obj.submitted_at, clock.now))
+
+        return ["case_code", "status", "source", age, "submitted_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
