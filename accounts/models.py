@@ -10,6 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def interface_languages() -> list[tuple[str, str]]:
+    """Return the languages the site and its emails are written in (`LANGUAGES`)."""
+    return [(code, str(name)) for code, name in settings.LANGUAGES]
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -43,7 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"),
         max_length=12,
-        choices=settings.LANGUAGES,
+        # The interface languages (not the program's languages of support), read when
+        # used, so that adding one to LANGUAGES needs no migration.
+        choices=interface_languages,
         default=settings.LANGUAGE_CODE,
         help_text=_("Emails to this person are written in this language."),
     )

@@ -8,7 +8,3 @@ from .models import OutgoingEmail
 def failed_emails() -> QuerySet[OutgoingEmail]:
     """Return the emails the outbox gave up on, newest first."""
     return OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).order_by("-created_at")
-
-
-def failed_email_count() -> int:
-    return failed_emails().count()

@@ -2,12 +2,13 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from . import views
 
-admin.site.site_header = admin.site.site_title = "Peer Support administration"
-admin.site.index_title = "Program administration"
+admin.site.site_header = admin.site.site_title = _("Peer Support administration")
+admin.site.index_title = _("Program administration")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
