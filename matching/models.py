@@ -243,7 +243,39 @@ class ScratchNote(models.Model):
         return f"note {self.pk}"
 
 
-class SafetyConcern(models.Model):
+class CallForHelp(models.Model):
+    """A supporter's call to the administrators, open until one of them marks it handled."""
+
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def open_call_constraints(*, per: str, prefix: str) -> list[models.BaseConstraint]:
+    """One open call per `per` at a time; a handled call names who handled it."""
+    return [
+        models.UniqueConstraint(
+            fields=[per],
+            condition=Q(handled_at__isnull=True),
+            name=f"{prefix}_one_open_per_{per}",
+        ),
+        models.CheckConstraint(
+            condition=Q(handled_at__isnull=True) | Q(handled_by__isnull=False),
+            name=f"{prefix}_handled_has_handler",
+        ),
+    ]
+
+
+class SafetyConcern(CallForHelp):
     """A supporter's urgent call to the administrators about a contact: who, when. No details."""
 
     assignment = models.ForeignKey(
@@ -259,15 +291,6 @@ class SafetyConcern(models.Model):
         related_name="+",
     )
     raised_at = models.DateTimeField(_("raised at"))
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("handled by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("safety concern")
@@ -280,24 +303,14 @@ class SafetyConcern(models.Model):
                 condition=Q(handled_at__isnull=True),
             )
         ]
-        constraints = [
-            # A second press of the button while the first is open tells nobody twice.
-            models.UniqueConstraint(
-                fields=["assignment"],
-                condition=Q(handled_at__isnull=True),
-                name="safetyconcern_one_open_per_assignment",
-            ),
-            models.CheckConstraint(
-                condition=Q(handled_at__isnull=True) | Q(handled_by__isnull=False),
-                name="safetyconcern_handled_has_handler",
-            ),
-        ]
+        # A second press of the button while the first is open tells nobody twice.
+        constraints = open_call_constraints(per="assignment", prefix="safetyconcern")
 
     def __str__(self) -> str:
         return f"{self.assignment.request} {self.raised_at:%Y-%m-%d %H:%M}"
 
 
-class DebriefRequest(models.Model):
+class DebriefRequest(CallForHelp):
     """A supporter asking for a debrief for themselves after a hard conversation."""
 
     supporter = models.ForeignKey(
@@ -307,31 +320,12 @@ class DebriefRequest(models.Model):
         related_name="debrief_requests",
     )
     requested_at = models.DateTimeField(_("asked at"))
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("handled by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("debrief request")
         verbose_name_plural = _("debrief requests")
         ordering = ["-requested_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["supporter"],
-                condition=Q(handled_at__isnull=True),
-                name="debrief_one_open_per_supporter",
-            ),
-            models.CheckConstraint(
-                condition=Q(handled_at__isnull=True) | Q(handled_by__isnull=False),
-                name="debrief_handled_has_handler",
-            ),
-        ]
+        constraints = open_call_constraints(per="supporter", prefix="debrief")
 
     def __str__(self) -> str:
         return f"{self.supporter} {self.requested_at:%Y-%m-%d}"
