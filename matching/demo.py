@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import SUPPORTERS
 from intake.demo import NAMESPACE
 from intake.models import SupportRequest
+from intake.selectors import find_by_submission_key
 from programs.business_days import Calendar, load_calendar
 from programs.models import Region
 from programs.vocabulary import (
@@ -28,10 +29,12 @@ from programs.vocabulary import (
 )
 from supporters.demo import SIGNED_ON, TRAINED_ON
 from supporters.models import Supporter
+from supporters.selectors import roster
 from supporters.services import unique_slug
 
 from .deadlines import contact_deadline
 from .models import Assignment, ContactMeans
+from .selectors import assignments
 from .services import (
     assign_supporter,
     close_request,
@@ -45,15 +48,14 @@ AVAILABLE_EMAIL = "amrit.gill@demo.peersupport.test"
 
 
 def _request(number: int) -> SupportRequest | None:
-    key = uuid.uuid5(NAMESPACE, f"self-{number}")
-    return SupportRequest.objects.filter(submission_key=key).first()
+    return find_by_submission_key(uuid.uuid5(NAMESPACE, f"self-{number}"))
 
 
 def _at_capacity_supporter() -> Supporter:
     user = ensure_user(email=AT_CAPACITY_EMAIL, role=SUPPORTERS, name="Dr. Nadia Okafor")
-    supporter = Supporter.objects.filter(user=user).first()
+    supporter = roster().filter(user=user).first()
     if supporter is None:
-        supporter = Supporter.objects.create(
+        supporter = roster().create(
             user=user,
             display_name="Dr. Nadia Okafor",
             slug=unique_slug("Dr. Nadia Okafor"),
@@ -89,7 +91,7 @@ def run() -> list[tuple[str, str, str]]:
     calendar = load_calendar()
     administrator = User.objects.get(email=ADMIN_EMAIL)
     nadia = _at_capacity_supporter()
-    amrit = Supporter.objects.filter(user__email=AVAILABLE_EMAIL).first()
+    amrit = roster().filter(user__email=AVAILABLE_EMAIL).first()
     sign_ins = [("Supporter (at capacity)", AT_CAPACITY_EMAIL, DEMO_PASSWORD)]
     if amrit is None:
         return sign_ins
@@ -98,7 +100,7 @@ def run() -> list[tuple[str, str, str]]:
         number: int, supporter: Supporter, then: Callable[[Assignment, datetime], None]
     ) -> None:
         request = _request(number)
-        if request is None or Assignment.objects.filter(request=request).exists():
+        if request is None or assignments().filter(request=request).exists():
             return
         if request.status != SupportRequest.Status.WAITING:
             return
