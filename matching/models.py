@@ -8,13 +8,14 @@ length and a modality; the scratch note is destroyed within hours.
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from core.shredding import OVERHEAD_BYTES as SEAL_OVERHEAD_BYTES
 from intake.models import SupportRequest
 from programs.vocabulary import Modality
 from supporters.models import Supporter
@@ -215,7 +216,9 @@ class ScratchNote(models.Model):
     Destroyed `NOTE_TTL_HOURS` after it was first written (editing does not extend it),
     when the assignment ends, or at once on request. Never shown in the admin, emails or
     logs: conversations may be legally discoverable, and a note that no longer exists
-    cannot be.
+    cannot be. The text is stored only sealed with a key of its own that lives in the
+    notes' Redis for the note's lifetime (`core.shredding`): without the key, the row,
+    the WAL and every backup hold bytes that nobody can read.
     """
 
     assignment = models.OneToOneField(
@@ -224,7 +227,8 @@ class ScratchNote(models.Model):
         on_delete=models.CASCADE,
         related_name="scratch_note",
     )
-    text = models.TextField(_("note"), validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
+    key_id = models.UUIDField(_("key id"), default=uuid.uuid4, unique=True, editable=False)
+    sealed = models.BinaryField(_("sealed text"))
     first_written_at = models.DateTimeField(_("first written at"))
     updated_at = models.DateTimeField(_("updated at"))
 
@@ -233,9 +237,12 @@ class ScratchNote(models.Model):
         verbose_name_plural = _("scratch notes")
         indexes = [models.Index(fields=["first_written_at"], name="scratchnote_expiry_idx")]
         constraints = [
+            # At most NOTE_MAX_LENGTH characters of four UTF-8 bytes, sealed.
             models.CheckConstraint(
-                condition=LessThanOrEqual(Length("text"), NOTE_MAX_LENGTH),
-                name="scratchnote_text_length",
+                condition=LessThanOrEqual(
+                    Length("sealed"), NOTE_MAX_LENGTH * 4 + SEAL_OVERHEAD_BYTES
+                ),
+                name="scratchnote_sealed_length",
             ),
         ]
 

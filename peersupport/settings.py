@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import django_stubs_ext
 import environ
 import holidays
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -136,6 +137,23 @@ INTAKE_LIMIT_PER_IP_PER_HOUR = _positive("INTAKE_LIMIT_PER_IP_PER_HOUR", 10)
 INTAKE_LIMIT_PER_HOUR = _positive("INTAKE_LIMIT_PER_HOUR", 200)
 TRUSTED_PROXY_COUNT = _non_negative("TRUSTED_PROXY_COUNT", 0)
 PROGRAM_CONTACT_EMAIL = _read("PROGRAM_CONTACT_EMAIL", str, "")
+
+# --- Retention (DESIGN.md "Keep it shorter") ------------------------------------------------
+
+# A request left waiting, never matched again, this long is withdrawn ("no longer waiting").
+UNMATCHED_WITHDRAW_DAYS = _positive("UNMATCHED_WITHDRAW_DAYS", 30)
+ACCESS_LOG_RETENTION_DAYS = _positive("ACCESS_LOG_RETENTION_DAYS", 365)
+# A failed email keeps its address and body this long (to be retried), then is blanked.
+OUTBOX_FAILED_KEEP_DAYS = _positive("OUTBOX_FAILED_KEEP_DAYS", 7)
+# A sent email's row (kind, times, status: no content) is deleted after this.
+OUTBOX_SENT_KEEP_DAYS = 30
+# The Redis that holds the scratch notes' keys. Never flushed by a cache clear; in
+# production its own small instance with no RDB/AOF and no replicas (a deploy check).
+NOTES_REDIS_URL = _read("NOTES_REDIS_URL", str, "redis://127.0.0.1:6379/2")
+if not NOTES_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"NOTES_REDIS_URL: must be a redis:// URL, got {NOTES_REDIS_URL!r}")
+# The nightly compaction of the tables that held identifiers, in the program's off-hours.
+COMPACTION_HOUR = 3
 
 # --- Applications -------------------------------------------------------------------------
 
@@ -385,6 +403,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "purge-expired-notes": {
         "task": "matching.tasks.purge_expired_notes",
         "schedule": timedelta(minutes=15),
+    },
+    "withdraw-long-waiting": {
+        "task": "matching.tasks.withdraw_long_waiting",
+        "schedule": timedelta(hours=1),
+    },
+    "scrub-closed-requests": {
+        "task": "intake.tasks.scrub_closed_requests",
+        "schedule": timedelta(hours=1),
+    },
+    # Off-hours in the program's time zone (CELERY_TIMEZONE): VACUUM FULL locks briefly.
+    "compact-touched-tables": {
+        "task": "intake.tasks.compact_touched_tables",
+        "schedule": crontab(hour=COMPACTION_HOUR, minute=17),
     },
 }
 

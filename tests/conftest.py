@@ -37,6 +37,8 @@ def _test_redis() -> Iterator[str]:
     settings.REDIS_URL = TEST_REDIS_URL
     settings.CACHES["default"]["LOCATION"] = TEST_REDIS_URL
     settings.CELERY_BROKER_URL = TEST_REDIS_URL
+    # The notes' keys too: in production their own Redis; here the tests' database.
+    settings.NOTES_REDIS_URL = TEST_REDIS_URL
     app.conf.broker_url = TEST_REDIS_URL
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()
     yield TEST_REDIS_URL

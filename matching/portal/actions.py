@@ -20,6 +20,7 @@ from programs.business_days import Calendar
 
 from ..models import Assignment
 from ..services import (
+    NotesUnavailable,
     ask_for_debrief,
     close_request,
     destroy_note,
@@ -127,7 +128,12 @@ def _save_note(
     if not form.is_valid():
         return _invalid(request, user, assignment, "note", form, now=now, calendar=calendar)
     text = form.cleaned_data["text"]
-    note = save_note(assignment=assignment, text=text, now=now)
+    try:
+        note = save_note(assignment=assignment, text=text, now=now)
+    except NotesUnavailable as refusal:
+        # Fail closed for data, open for the person: the text stays in the form.
+        form.add_error(None, refusal.message)
+        return _invalid(request, user, assignment, "note", form, now=now, calendar=calendar)
     destroyed_at = (note.first_written_at + note_lifetime()).astimezone(calendar.time_zone)
     messages.success(
         request,

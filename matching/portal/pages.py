@@ -21,9 +21,9 @@ from intake.services import record_access
 from programs.business_days import Calendar
 
 from ..deadlines import Deadline, deadline_of
-from ..models import Assignment, ScratchNote
+from ..models import Assignment
 from ..selectors import ActiveContact, contact_for, scratch_note_of
-from ..services import note_lifetime
+from ..services import NotesUnavailable, note_lifetime, read_note
 from .forms import CloseForm, ConversationForm, FirstContactForm, HandBackForm, NoteForm
 
 
@@ -96,7 +96,7 @@ class ContactForms:
 
     @classmethod
     def unbound(
-        cls, assignment: Assignment, note: ScratchNote | None, *, now: datetime, calendar: Calendar
+        cls, assignment: Assignment, note_text: str, *, now: datetime, calendar: Calendar
     ) -> "ContactForms":
         local_now = now.astimezone(calendar.time_zone)
         return cls(
@@ -108,7 +108,7 @@ class ContactForms:
                 },
             ),
             conversation=ConversationForm(initial={"held_on": local_now.date()}),
-            note=NoteForm(initial={"text": note.text if note else ""}),
+            note=NoteForm(initial={"text": note_text}),
             close=CloseForm(status=assignment.request.status),
             hand_back=HandBackForm(),
         )
@@ -138,9 +138,17 @@ def render_contact(
     """Render one contact's page; `bound` is the form that was sent with an error, by name."""
     note = scratch_note_of(assignment)
     countdown = note_countdown(note.first_written_at if note else None, now=now)
-    if countdown is None:
-        note = None
-    page_forms = ContactForms.unbound(assignment, note, now=now, calendar=calendar)
+    note_text: str | None = None
+    notes_unavailable = False
+    if note is not None and countdown is not None:
+        try:
+            note_text = read_note(note)
+        except NotesUnavailable:
+            notes_unavailable = True
+    if note_text is None and not notes_unavailable:
+        # No note, or one whose time or key is gone: it is destroyed.
+        note, countdown = None, None
+    page_forms = ContactForms.unbound(assignment, note_text or "", now=now, calendar=calendar)
     if bound is not None:
         setattr(page_forms, bound[0], bound[1])
     record_access(user=user, requests=[assignment.request], view="portal contact", now=now)
@@ -153,6 +161,7 @@ def render_contact(
             "deadline": contact_deadline_of(assignment, now=now, calendar=calendar),
             "note": note,
             "note_countdown": countdown,
+            "notes_unavailable": notes_unavailable,
             "conversations": list(assignment.conversations.all()),
             "forms": page_forms,
             "error_form": bound[1] if bound is not None else None,

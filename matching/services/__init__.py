@@ -12,7 +12,14 @@ that takes `now`, enforces its rule and queues its emails through the outbox.
 from .assignments import assign_supporter, reassign, withdraw_request
 from .common import MatchingRefused
 from .contacts import close_request, hand_back, log_conversation, record_first_contact
-from .notes import destroy_note, note_lifetime, purge_expired_notes, save_note
+from .notes import (
+    NotesUnavailable,
+    destroy_note,
+    note_lifetime,
+    purge_expired_notes,
+    read_note,
+    save_note,
+)
 from .safety import (
     ask_for_debrief,
     flag_safety_concern,
@@ -24,6 +31,7 @@ from .sweeps import SWEEP_BATCH_SIZE, escalate_overdue, remind_unmatched, send_d
 __all__ = [
     "SWEEP_BATCH_SIZE",
     "MatchingRefused",
+    "NotesUnavailable",
     "ask_for_debrief",
     "assign_supporter",
     "close_request",
@@ -36,6 +44,7 @@ __all__ = [
     "mark_safety_concern_handled",
     "note_lifetime",
     "purge_expired_notes",
+    "read_note",
     "reassign",
     "record_first_contact",
     "remind_unmatched",

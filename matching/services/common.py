@@ -15,6 +15,7 @@ from intake.selectors import requests
 
 from ..models import Assignment, ScratchNote
 from ..selectors import assignments
+from .note_keys import forget_keys
 
 
 class MatchingRefused(Exception):
@@ -70,4 +71,6 @@ def end_assignment(
     assignment.ended_by = ended_by
     assignment.save(update_fields=["ended_at", "end_reason", "hand_back_reason", "ended_by"])
     # The contact has ended for this supporter: the note goes with it, at once.
-    ScratchNote.objects.filter(assignment=assignment).delete()
+    notes = list(ScratchNote.objects.filter(assignment=assignment))
+    forget_keys(*notes)
+    ScratchNote.objects.filter(pk__in=[note.pk for note in notes]).delete()

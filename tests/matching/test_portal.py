@@ -26,6 +26,7 @@ from matching.services import (
     assign_supporter,
     close_request,
     flag_safety_concern,
+    read_note,
     reassign,
     record_first_contact,
     save_note,
@@ -119,7 +120,7 @@ def snapshot() -> dict[str, Any]:
             )
         ),
         "conversations": Conversation.objects.count(),
-        "notes": list(ScratchNote.objects.order_by("pk").values_list("pk", "text", "updated_at")),
+        "notes": list(ScratchNote.objects.order_by("pk").values_list("pk", "key_id", "updated_at")),
         "concerns": SafetyConcern.objects.count(),
         "debriefs": DebriefRequest.objects.count(),
         "emails": OutgoingEmail.objects.count(),
@@ -703,7 +704,7 @@ def test_a_scratch_note_is_saved_with_its_countdown_and_editing_does_not_extend_
     assert "Destroyed automatically in 11 hours." in listed
     note = ScratchNote.objects.get()
     assert note.first_written_at == WEDNESDAY
-    assert note.text == "Edited."
+    assert read_note(note) == "Edited."
 
 
 def test_an_expired_note_not_yet_purged_is_not_shown(
@@ -745,7 +746,7 @@ def test_a_line_break_counts_as_one_character_as_in_the_browser(
 ) -> None:
     text = "a" * 999 + "\r\n" + "b" * 1000
     signed_in.post(contact_url(assignment), action_data("save_note", **{"note-text": text}))
-    assert ScratchNote.objects.get().text == "a" * 999 + "\n" + "b" * 1000
+    assert read_note(ScratchNote.objects.get()) == "a" * 999 + "\n" + "b" * 1000
 
 
 def test_the_note_never_reaches_an_error_report(signed_in: Client, assignment: Assignment) -> None:

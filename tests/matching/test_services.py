@@ -33,6 +33,7 @@ from matching.services import (
     log_conversation,
     mark_debrief_handled,
     mark_safety_concern_handled,
+    read_note,
     reassign,
     record_first_contact,
     remind_unmatched,
@@ -73,7 +74,7 @@ def snapshot(support_request: SupportRequest) -> tuple[Any, ...]:
         SupportRequest.objects.filter(pk=support_request.pk).values().get(),
         list(Assignment.objects.filter(request=support_request).order_by("pk").values()),
         list(OutgoingEmail.objects.order_by("pk").values_list("pk", "kind", "to_address")),
-        list(ScratchNote.objects.order_by("pk").values_list("pk", "text", "first_written_at")),
+        list(ScratchNote.objects.order_by("pk").values_list("pk", "key_id", "first_written_at")),
         list(Conversation.objects.order_by("pk").values_list("pk", "held_on")),
         list(SafetyConcern.objects.order_by("pk").values_list("pk", "handled_at")),
     )
@@ -1116,7 +1117,11 @@ def test_editing_the_scratch_note_does_not_move_its_destruction_time(
 
     row = ScratchNote.objects.get()
     assert edited.pk == first.pk == row.pk
-    assert (row.text, row.first_written_at, row.updated_at) == ("Second thoughts.", TUESDAY, LATER)
+    assert (read_note(row), row.first_written_at, row.updated_at) == (
+        "Second thoughts.",
+        TUESDAY,
+        LATER,
+    )
 
 
 def test_a_note_past_its_lifetime_but_not_yet_swept_starts_a_new_life_when_written(
@@ -1128,7 +1133,7 @@ def test_a_note_past_its_lifetime_but_not_yet_swept_starts_a_new_life_when_writt
     save_note(assignment=assignment, text="New.", now=after)
 
     row = ScratchNote.objects.get()
-    assert (row.text, row.first_written_at) == ("New.", after)
+    assert (read_note(row), row.first_written_at) == ("New.", after)
 
 
 def test_destroying_the_note_deletes_it_at_once(assignment: Assignment) -> None:

@@ -152,3 +152,35 @@ def test_secret_key_is_required_when_debug_is_off() -> None:
     result = load(["DEBUG"], SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_the_retention_settings_have_the_contracts_defaults() -> None:
+    values = read(
+        [
+            "UNMATCHED_WITHDRAW_DAYS",
+            "ACCESS_LOG_RETENTION_DAYS",
+            "OUTBOX_FAILED_KEEP_DAYS",
+            "NOTES_REDIS_URL",
+        ]
+    )
+    assert values == {
+        "UNMATCHED_WITHDRAW_DAYS": "30",
+        "ACCESS_LOG_RETENTION_DAYS": "365",
+        "OUTBOX_FAILED_KEEP_DAYS": "7",
+        "NOTES_REDIS_URL": "redis://127.0.0.1:6379/2",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("UNMATCHED_WITHDRAW_DAYS", "0"),
+        ("ACCESS_LOG_RETENTION_DAYS", "a year"),
+        ("OUTBOX_FAILED_KEEP_DAYS", "-7"),
+        ("NOTES_REDIS_URL", "http://127.0.0.1:6379/2"),
+    ],
+)
+def test_a_bad_retention_value_stops_start_up_naming_it(name: str, value: str) -> None:
+    result = load(["DEBUG"], **{name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
