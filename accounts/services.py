@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -119,3 +120,10 @@ def email_administrators(
             now=now,
         )
     return len(administrators)
+
+
+def clear_expired_sessions(*, now: datetime | None = None) -> int:
+    """Delete the sessions that have expired (Django's `clearsessions`, counted)."""
+    now = now or timezone.now()
+    deleted, _rows = Session.objects.filter(expire_date__lt=now).delete()
+    return deleted

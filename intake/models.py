@@ -125,7 +125,7 @@ class SupportRequest(models.Model):
         _("referred on to"), max_length=20, choices=ReferralResource.choices, blank=True
     )
     withdrawal_reason = models.CharField(
-        _("withdrawal reason"), max_length=16, choices=WithdrawalReason.choices, blank=True
+        _("withdrawal reason"), max_length=20, choices=WithdrawalReason.choices, blank=True
     )
 
     submitted_at = models.DateTimeField(_("submitted at"))
@@ -157,6 +157,17 @@ class SupportRequest(models.Model):
                 fields=["confirmation_token_hash"],
                 name="request_token_idx",
                 condition=~Q(confirmation_token_hash=""),
+            ),
+            # The retention scrub: ended requests whose identifiers are still there.
+            models.Index(
+                fields=["closed_at"],
+                name="request_closed_kept_idx",
+                condition=Q(status="closed", scrubbed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["withdrawn_at"],
+                name="request_withdrawn_kept_idx",
+                condition=Q(status="withdrawn", scrubbed_at__isnull=True),
             ),
         ]
         constraints = [
@@ -233,6 +244,22 @@ class SupportRequest(models.Model):
                 condition=Q(scrubbed_at__isnull=True) | Q(status__in=["closed", "withdrawn"]),
                 name="request_scrubbed_only_when_ended",
             ),
+            # A scrubbed request holds nothing that names, reaches or singles out a person.
+            models.CheckConstraint(
+                condition=Q(scrubbed_at__isnull=True)
+                | Q(
+                    name="",
+                    email="",
+                    phone="",
+                    best_times="",
+                    referrer_name="",
+                    referrer_email="",
+                    confirmation_token_hash="",
+                    specialty_group="",
+                    preferred_supporter__isnull=True,
+                ),
+                name="request_scrubbed_holds_no_identifier",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -270,3 +297,70 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.view} {self.accessed_at:%Y-%m-%d %H:%M}"
+
+
+class LegalHold(models.Model):
+    """Keep one request's identifiers past the retention schedule, for a reason, until a date.
+
+    Placed by an administrator when the law requires records to be kept (a court order,
+    a regulator's inquiry); the scrub passes a held request by until the hold ends, and
+    the hold ends by itself on its end date. Who placed or lifted it is in the access log.
+    """
+
+    class Reason(models.TextChoices):
+        LITIGATION = "litigation", _("Litigation or a court order")
+        REGULATOR = "regulator", _("A regulator's or college's inquiry")
+        INVESTIGATION = "investigation", _("An investigation required by law")
+        OTHER = "other", _("Another legal obligation")
+
+    request = models.ForeignKey(
+        SupportRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="legal_holds",
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    held_until = models.DateField(
+        _("held until"), help_text=_("The last day the hold applies; it lifts itself after it.")
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("placed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    placed_at = models.DateTimeField(_("placed at"))
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        ordering = ["-placed_at"]
+        indexes = [
+            models.Index(
+                fields=["request", "held_until"],
+                name="legalhold_active_idx",
+                condition=Q(lifted_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.held_until.isoformat()}"
+
+
+class PendingCompaction(models.Model):
+    """A table that the day's scrub or purge touched: the nightly step rewrites it.
+
+    Deleted and blanked values stay in a table's pages (dead row versions, free space)
+    until the table is rewritten, so the nightly `VACUUM FULL` runs on these tables only.
+    """
+
+    table = models.CharField(_("table"), max_length=63, unique=True)
+    since = models.DateTimeField(_("touched since"))
+
+    class Meta:
+        verbose_name = _("table to compact")
+        verbose_name_plural = _("tables to compact")
+
+    def __str__(self) -> str:
+        return self.table

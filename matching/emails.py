@@ -7,6 +7,7 @@ the subject, nothing that reads as distress.
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.services import email_administrators
 from intake.models import SupportRequest
@@ -128,4 +129,27 @@ def debrief_to_administrators() -> None:
             **current().email_context(),
             "link": _absolute(reverse("admin:matching_debriefrequest_changelist")),
         },
+    )
+
+
+def no_longer_waiting(request: SupportRequest) -> None:
+    """Tell the administrators and, kindly, the requester that a long wait has ended."""
+    _to_administrators(
+        request,
+        kind="withdrawn_unmatched",
+        template="matching/withdrawn_unmatched",
+        link=match_link(request),
+    )
+    if not request.email:
+        return
+    with translation.override(request.interface_language):
+        # The crisis resources' labels are translated: in the requester's language.
+        context = {**current().page_context(), "case_code": request.case_code}
+    queue_email(
+        kind="no_longer_waiting",
+        to=request.email,
+        template="matching/no_longer_waiting",
+        context=context,
+        language=request.interface_language,
+        request_public_id=request.public_id,
     )

@@ -43,3 +43,9 @@ def remind_unmatched() -> int:
 def purge_expired_notes() -> int:
     """Destroy scratch notes NOTE_TTL_HOURS after they were first written."""
     return services.purge_expired_notes()
+
+
+@shared_task(name="matching.tasks.withdraw_long_waiting")
+def withdraw_long_waiting() -> int:
+    """Withdraw requests left waiting UNMATCHED_WITHDRAW_DAYS, telling everyone kindly."""
+    return _drain(services.withdraw_long_waiting)

@@ -56,6 +56,15 @@ class OutgoingEmail(models.Model):
                 name="outbox_request_idx",
                 condition=models.Q(request_public_id__isnull=False),
             ),
+            # The retention clean-up: sent rows by age, failed rows by age.
+            models.Index(
+                fields=["sent_at"], name="outbox_sent_idx", condition=models.Q(status="sent")
+            ),
+            models.Index(
+                fields=["created_at"],
+                name="outbox_failed_idx",
+                condition=models.Q(status="failed"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

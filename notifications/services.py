@@ -8,6 +8,7 @@ send one row twice, and retries failures with backoff up to a cap.
 import logging
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -197,3 +198,32 @@ def discard_pending_emails(*, request_public_ids: Iterable[uuid.UUID] | QuerySet
         .delete()
     )
     return deleted
+
+
+@dataclass(frozen=True)
+class OutboxCleanUp:
+    blanked: int
+    deleted: int
+    table: str = OutgoingEmail._meta.db_table
+
+
+def clean_up_outbox(*, now: datetime | None = None) -> OutboxCleanUp:
+    """Blank failed emails kept `OUTBOX_FAILED_KEEP_DAYS`, delete sent rows kept 30 days.
+
+    A failed email keeps its address and body only as long as an administrator may
+    retry it; a sent row holds no content, and after a month not even its kind and times.
+    """
+    now = now or timezone.now()
+    blanked = (
+        OutgoingEmail.objects.filter(
+            status=OutgoingEmail.Status.FAILED,
+            created_at__lt=now - timedelta(days=settings.OUTBOX_FAILED_KEEP_DAYS),
+        )
+        .exclude(to_address="", body_text="", body_html="", subject="")
+        .update(to_address="", subject="", body_text="", body_html="")
+    )
+    deleted, _rows = OutgoingEmail.objects.filter(
+        status=OutgoingEmail.Status.SENT,
+        sent_at__lt=now - timedelta(days=settings.OUTBOX_SENT_KEEP_DAYS),
+    ).delete()
+    return OutboxCleanUp(blanked=blanked, deleted=deleted)

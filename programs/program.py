@@ -32,6 +32,7 @@ class Program:
     referral_confirmation_required: bool
     referral_confirm_days: int
     notify_requester_on_match: bool
+    unmatched_withdraw_days: int
 
     @classmethod
     def from_settings(cls) -> "Program":
@@ -47,6 +48,7 @@ class Program:
             referral_confirmation_required=settings.REFERRAL_CONFIRMATION_REQUIRED,
             referral_confirm_days=settings.REFERRAL_CONFIRM_DAYS,
             notify_requester_on_match=settings.NOTIFY_REQUESTER_ON_MATCH,
+            unmatched_withdraw_days=settings.UNMATCHED_WITHDRAW_DAYS,
         )
 
     def crisis_resources(self) -> list[CrisisResource]:

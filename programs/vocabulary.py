@@ -94,4 +94,5 @@ class WithdrawalReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate of another request")
     SPAM = "spam", _("Spam or not a real request")
     REQUESTER_ASKED = "requester_asked", _("The requester asked to withdraw")
+    NO_LONGER_WAITING = "no_longer_waiting", _("No longer waiting")
     OTHER = "other", _("Other")

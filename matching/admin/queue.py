@@ -268,7 +268,12 @@ class QueuedRequestAdmin(CaseCodeSearchMixin, admin.ModelAdmin[QueuedRequest]):
             "suggestions": suggestions,
             "unavailable": unavailable,
             "avoided_count": len(avoided_ids),
-            "withdrawal_reasons": WithdrawalReason.choices,
+            # "No longer waiting" is the retention sweep's own reason, not a choice.
+            "withdrawal_reasons": [
+                (value, label)
+                for value, label in WithdrawalReason.choices
+                if value != WithdrawalReason.NO_LONGER_WAITING
+            ],
         }
 
     @staticmethod

@@ -26,7 +26,13 @@ from .safety import (
     mark_debrief_handled,
     mark_safety_concern_handled,
 )
-from .sweeps import SWEEP_BATCH_SIZE, escalate_overdue, remind_unmatched, send_due_reminders
+from .sweeps import (
+    SWEEP_BATCH_SIZE,
+    escalate_overdue,
+    remind_unmatched,
+    send_due_reminders,
+    withdraw_long_waiting,
+)
 
 __all__ = [
     "SWEEP_BATCH_SIZE",
@@ -50,5 +56,6 @@ __all__ = [
     "remind_unmatched",
     "save_note",
     "send_due_reminders",
+    "withdraw_long_waiting",
     "withdraw_request",
 ]

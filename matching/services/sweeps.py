@@ -6,7 +6,7 @@ transaction as their emails: a row is claimed and emailed exactly once, or neith
 missed tick is caught up by the next run, since "due" is "at or before now", not "now".
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
@@ -16,6 +16,8 @@ from core.claims import claim_rows
 from intake.models import SupportRequest
 from intake.selectors import requests
 from programs.business_days import Calendar, load_calendar
+from programs.program import current
+from programs.vocabulary import WithdrawalReason
 
 from .. import emails
 from ..deadlines import unmatched_cutoff
@@ -80,4 +82,31 @@ def remind_unmatched(*, now: datetime | None = None, calendar: Calendar | None =
     claimed = _claim_due(due, claim="unmatched_reminded_at", order_by="waiting_since", now=now)
     for request in claimed:
         emails.unmatched_to_administrators(request)
+    return len(claimed)
+
+
+@transaction.atomic
+def withdraw_long_waiting(*, now: datetime | None = None) -> int:
+    """Withdraw, as "no longer waiting", requests left waiting `UNMATCHED_WITHDRAW_DAYS`.
+
+    A request never matched, or handed back and not matched again, since `waiting_since`
+    that long ago. Side effects: the administrators are told (case code only) and the
+    requester, kindly, with the crisis resources and the program's contact; the retention
+    scrub then clears its identifiers on the usual schedule.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=current().unmatched_withdraw_days)
+    due = requests().filter(status=SupportRequest.Status.WAITING, waiting_since__lte=cutoff)
+    claimed = claim_rows(
+        due,
+        order_by=("waiting_since", "pk"),
+        limit=SWEEP_BATCH_SIZE,
+        values={
+            "status": SupportRequest.Status.WITHDRAWN,
+            "withdrawal_reason": WithdrawalReason.NO_LONGER_WAITING,
+            "withdrawn_at": now,
+        },
+    )
+    for request in claimed:
+        emails.no_longer_waiting(request)
     return len(claimed)
