@@ -1,24 +1,24 @@
 """Periodic jobs of intake. Thin: each calls one service and is safe to run twice."""
 
-from celery import shared_task
+from core.heartbeats import periodic_task
 
 from . import retention
 from .services import delete_unconfirmed_referrals as delete_unconfirmed
 
 
-@shared_task(name="intake.tasks.delete_unconfirmed_referrals")
+@periodic_task("intake.tasks.delete_unconfirmed_referrals")
 def delete_unconfirmed_referrals() -> int:
     """Delete colleague referrals not confirmed within REFERRAL_CONFIRM_DAYS."""
     return delete_unconfirmed()
 
 
-@shared_task(name="intake.tasks.scrub_closed_requests")
+@periodic_task("intake.tasks.scrub_closed_requests")
 def scrub_closed_requests() -> dict[str, int]:
     """Scrub requests ended IDENTIFIER_RETENTION_DAYS ago, then the clean-ups (hourly)."""
     return retention.run_retention()
 
 
-@shared_task(name="intake.tasks.compact_touched_tables")
+@periodic_task("intake.tasks.compact_touched_tables")
 def compact_touched_tables() -> list[str]:
     """Rewrite the tables the day's scrub and purges touched (nightly, off-hours)."""
     return retention.compact_touched_tables()

@@ -6,7 +6,7 @@ short: a backlog (after a lost beat tick, say) drains in one run without one lon
 
 from collections.abc import Callable
 
-from celery import shared_task
+from core.heartbeats import periodic_task
 
 from . import services
 from .services import sweeps
@@ -21,31 +21,31 @@ def _drain(sweep: Callable[[], int]) -> int:
             return total
 
 
-@shared_task(name="matching.tasks.send_due_reminders")
+@periodic_task("matching.tasks.send_due_reminders")
 def send_due_reminders() -> int:
     """Remind supporters on the deadline's morning when first contact is not recorded."""
     return _drain(services.send_due_reminders)
 
 
-@shared_task(name="matching.tasks.escalate_overdue")
+@periodic_task("matching.tasks.escalate_overdue")
 def escalate_overdue() -> int:
     """Tell administrators about contacts whose deadline passed without first contact."""
     return _drain(services.escalate_overdue)
 
 
-@shared_task(name="matching.tasks.remind_unmatched")
+@periodic_task("matching.tasks.remind_unmatched")
 def remind_unmatched() -> int:
     """Tell administrators about requests waiting unmatched more than one business day."""
     return _drain(services.remind_unmatched)
 
 
-@shared_task(name="matching.tasks.purge_expired_notes")
+@periodic_task("matching.tasks.purge_expired_notes")
 def purge_expired_notes() -> int:
     """Destroy scratch notes NOTE_TTL_HOURS after they were first written."""
     return services.purge_expired_notes()
 
 
-@shared_task(name="matching.tasks.withdraw_long_waiting")
+@periodic_task("matching.tasks.withdraw_long_waiting")
 def withdraw_long_waiting() -> int:
     """Withdraw requests left waiting UNMATCHED_WITHDRAW_DAYS, telling everyone kindly."""
     return _drain(services.withdraw_long_waiting)

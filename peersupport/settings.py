@@ -169,6 +169,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     # Bottom to top: an app imports only apps above it in this list (CONTRACT.md).
+    "core",
     "notifications",
     "accounts",
     "programs",
@@ -355,6 +356,9 @@ DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", str, "peer-support@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The outbox retries a failed send with backoff this many times, then marks it failed.
 OUTBOX_MAX_ATTEMPTS = 5
+# A worker's claim on a batch of emails lasts this long before another may take it over:
+# a killed worker delays no email much longer than this.
+OUTBOX_LEASE_SECONDS = _positive("OUTBOX_LEASE_SECONDS", 60)
 
 # --- Celery -------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ admin.site.index_title = _("Program administration")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/full", views.healthz_full, name="healthz-full"),
     # One way in for everyone: the admin's own login page sends people to ours.
     path(
         "admin/login/",

@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.heartbeats import stale_jobs
+
 logger = logging.getLogger(__name__)
 
 
@@ -38,16 +40,44 @@ def _redis_ok() -> bool:
         client.close()
 
 
+def _parts() -> tuple[bool, bool, list[str]]:
+    """Return whether the database and Redis answer, and the stale jobs (when it can tell)."""
+    database = _database_ok()
+    stale = stale_jobs() if database else []
+    return database, _redis_ok(), stale
+
+
+def _report(database: bool, redis_up: bool, stale: list[str]) -> dict[str, object]:
+    return {
+        "database": "ok" if database else "down",
+        "redis": "ok" if redis_up else "down",
+        "jobs": {"stale": stale} if database else {"stale": "unknown"},
+    }
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Answer 200 when Postgres and Redis both answer, else 503 naming the part that failed."""
-    parts = {
-        "database": "ok" if _database_ok() else "error",
-        "redis": "ok" if _redis_ok() else "error",
-    }
-    healthy = all(state == "ok" for state in parts.values())
-    return JsonResponse(parts, status=200 if healthy else 503)
+    """For load balancers: 503 only when this process cannot serve (no database).
+
+    Redis down or a stale job is reported in the JSON but answers 200: taking every web
+    server out of rotation would stop physicians from submitting (fail open for people).
+    """
+    database, redis_up, stale = _parts()
+    return JsonResponse(_report(database, redis_up, stale), status=200 if database else 503)
+
+
+@never_cache
+@require_GET
+def healthz_full(request: HttpRequest) -> JsonResponse:
+    """For monitoring: 503 when the database or Redis is down or a periodic job is stale.
+
+    A job is stale when it has not succeeded for twice its interval (a stopped beat, a
+    dead worker, a job that keeps failing); the JSON names it.
+    """
+    database, redis_up, stale = _parts()
+    healthy = database and redis_up and not stale
+    return JsonResponse(_report(database, redis_up, stale), status=200 if healthy else 503)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
