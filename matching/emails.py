@@ -43,12 +43,15 @@ def _to_supporter(assignment: Assignment, *, kind: str, template: str) -> None:
     )
 
 
-def _to_administrators(request: SupportRequest, *, kind: str, template: str, link: str) -> None:
+def _to_administrators(
+    request: SupportRequest, *, kind: str, template: str, link: str, urgent: bool = False
+) -> None:
     email_administrators(
         kind=kind,
         template=template,
         context={**current().email_context(), "case_code": request.case_code, "link": link},
         request_public_id=request.public_id,
+        urgent=urgent,
     )
 
 
@@ -100,6 +103,7 @@ def overdue_to_administrators(request: SupportRequest) -> None:
         kind="contact_overdue",
         template="matching/contact_overdue",
         link=match_link(request),
+        urgent=True,
     )
 
 
@@ -118,6 +122,7 @@ def safety_concern_to_administrators(request: SupportRequest) -> None:
         kind="safety_concern",
         template="matching/safety_concern",
         link=_absolute(reverse("admin:matching_safetyconcern_changelist")),
+        urgent=True,
     )
 
 
@@ -129,6 +134,7 @@ def debrief_to_administrators() -> None:
             **current().email_context(),
             "link": _absolute(reverse("admin:matching_debriefrequest_changelist")),
         },
+        urgent=True,
     )
 
 

@@ -32,6 +32,9 @@ class OutgoingEmail(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
+    # 0 urgent (a safety concern, an overdue contact), 1 the rest: the sender takes
+    # urgent emails first.
+    priority = models.PositiveSmallIntegerField(_("priority"), default=1)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"))
     # A claim expires, so a worker that died mid-send does not strand its rows.
@@ -47,8 +50,8 @@ class OutgoingEmail(models.Model):
         indexes = [
             # The sender's sweep: pending rows that are due, and expired claims.
             models.Index(
-                fields=["next_attempt_at"],
-                name="outbox_due_idx",
+                fields=["priority", "next_attempt_at"],
+                name="outbox_due_by_priority_idx",
                 condition=models.Q(status__in=["pending", "sending"]),
             ),
             models.Index(

@@ -7,7 +7,7 @@ send one row twice, and retries failures with backoff up to a cap.
 
 import logging
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,8 +25,10 @@ from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
-CLAIM_DURATION = timedelta(minutes=10)
-BATCH_SIZE = 50
+# Small batches, each row's lease renewed just before it is sent: a worker killed in the
+# middle of a batch strands at most a few rows, for about one lease.
+BATCH_SIZE = 10
+URGENT, NORMAL = 0, 1
 
 
 def render_email(
@@ -46,6 +48,54 @@ def render_email(
     return " ".join(subject.split())[:255], body_text.strip() + "\n", body_html
 
 
+@dataclass(frozen=True)
+class Email:
+    """One email to queue: what `queue_emails` renders and writes."""
+
+    kind: str
+    to: str
+    template: str
+    context: Mapping[str, Any]
+    language: str
+    request_public_id: uuid.UUID | None = None
+    # Sent before the others (a safety concern must not wait behind a batch of reminders).
+    urgent: bool = False
+
+
+def queue_emails(emails: Sequence[Email], *, now: datetime | None = None) -> list[OutgoingEmail]:
+    """Render each email in its language and write them all to the outbox with one INSERT,
+    in the current transaction.
+
+    Side effect: when the transaction commits, the sender is woken, once per transaction
+    however many emails it queued (with the broker down, each wake costs a connect
+    timeout, and a physician's request must not wait on them).
+    """
+    now = now or timezone.now()
+    rows = []
+    for email in emails:
+        subject, body_text, body_html = render_email(
+            template=email.template, context=email.context, language=email.language
+        )
+        rows.append(
+            OutgoingEmail(
+                kind=email.kind,
+                to_address=email.to,
+                language=email.language,
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
+                request_public_id=email.request_public_id,
+                priority=URGENT if email.urgent else NORMAL,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+    created = OutgoingEmail.objects.bulk_create(rows)
+    if created:
+        _wake_sender_on_commit()
+    return created
+
+
 def queue_email(
     *,
     kind: str,
@@ -54,29 +104,32 @@ def queue_email(
     context: Mapping[str, Any],
     language: str,
     request_public_id: uuid.UUID | None = None,
+    urgent: bool = False,
     now: datetime | None = None,
 ) -> OutgoingEmail:
-    """Render an email in `language` and write it to the outbox in the current transaction.
+    """Render one email in `language` and write it to the outbox in the current transaction.
 
-    Side effect: when the transaction commits, the sender task is woken.
+    Side effect: the sender is woken when the transaction commits (once per transaction).
     """
-    now = now or timezone.now()
-    subject, body_text, body_html = render_email(
-        template=template, context=context, language=language
-    )
-    email = OutgoingEmail.objects.create(
+    email = Email(
         kind=kind,
-        to_address=to,
+        to=to,
+        template=template,
+        context=context,
         language=language,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
         request_public_id=request_public_id,
-        next_attempt_at=now,
-        created_at=now,
+        urgent=urgent,
     )
+    return queue_emails([email], now=now)[0]
+
+
+def _wake_sender_on_commit() -> None:
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        callback is wake_sender for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return
     transaction.on_commit(wake_sender)
-    return email
 
 
 def wake_sender() -> None:
@@ -90,19 +143,37 @@ def wake_sender() -> None:
         logger.warning("outbox: could not reach the broker; the periodic sweep will send")
 
 
-def _claim_due(*, now: datetime, limit: int) -> list[OutgoingEmail]:
-    """Claim up to `limit` due rows for this worker; concurrent workers skip them."""
+def lease() -> timedelta:
+    """How long a worker's claim on an email lasts before another worker may take it over."""
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+
+
+def _lease_clock(now: datetime) -> datetime:
+    """Leases run on the later of the sweep's `now` and the wall clock: a long batch must
+    see time pass to renew its leases, and a test's `now` in the future must count."""
+    return max(now, timezone.now())
+
+
+def _claim_due(*, now: datetime, limit: int) -> tuple[list[OutgoingEmail], datetime]:
+    """Claim up to `limit` due rows for this worker, urgent first; others skip them.
+
+    A claim is a short lease: a worker killed mid-batch delays its rows by about a lease,
+    since another worker may take over a row whose lease has run out. Return the rows and
+    the lease's end, which stands for this claim (a fencing token).
+    """
     due = OutgoingEmail.objects.filter(
         Q(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now)
-        | Q(status=OutgoingEmail.Status.SENDING, claimed_until__lt=now)
+        | Q(status=OutgoingEmail.Status.SENDING, claimed_until__lt=_lease_clock(now))
     )
+    claimed_until = _lease_clock(now) + lease()
     with transaction.atomic():
-        return claim_rows(
+        rows = claim_rows(
             due,
-            order_by=("next_attempt_at", "pk"),
+            order_by=("priority", "next_attempt_at", "pk"),
             limit=limit,
-            values={"status": OutgoingEmail.Status.SENDING, "claimed_until": now + CLAIM_DURATION},
+            values={"status": OutgoingEmail.Status.SENDING, "claimed_until": claimed_until},
         )
+    return rows, claimed_until
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -113,38 +184,63 @@ def _backoff(attempts: int) -> timedelta:
 def send_due_emails(*, now: datetime | None = None) -> int:
     """Send every due outbox row once; return how many were sent.
 
+    Delivery is at least once: a worker killed after the mail server accepted a message
+    and before the row is marked sent sends it again after the lease. Each row carries a
+    stable Message-ID, so mail clients fold such a duplicate, and each row's lease is
+    renewed just before its message goes, so the window is one message per worker.
+
     Side effects: sent rows are blanked to kind, times and status; failures are
     rescheduled with backoff, and marked failed after `OUTBOX_MAX_ATTEMPTS`.
     """
     now = now or timezone.now()
     sent = 0
     while True:
-        rows = _claim_due(now=now, limit=BATCH_SIZE)
+        rows, claimed_until = _claim_due(now=now, limit=BATCH_SIZE)
         if not rows:
             return sent
         mailer = mailers.default
         for row in rows:
-            if _send_one(row, mailer=mailer, now=now):
+            lease_end = _renew_lease(row, claimed_until, now=now)
+            if lease_end is not None and _send_one(row, mailer=mailer, now=now, lease=lease_end):
                 sent += 1
         if len(rows) < BATCH_SIZE:
             return sent
 
 
-def _send_one(row: OutgoingEmail, *, mailer: Any, now: datetime) -> bool:
+def _renew_lease(row: OutgoingEmail, claimed_until: datetime, *, now: datetime) -> datetime | None:
+    """Extend this worker's lease on `row` before sending it; None when it was taken over."""
+    renewed_until = _lease_clock(now) + lease()
+    renewed = OutgoingEmail.objects.filter(
+        pk=row.pk, status=OutgoingEmail.Status.SENDING, claimed_until=claimed_until
+    ).update(claimed_until=renewed_until)
+    return renewed_until if renewed else None
+
+
+def message_id(row: OutgoingEmail) -> str:
+    """Return the row's Message-ID: the same at every attempt, unique to the row."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+    return f"<outbox.{row.pk}.{int(row.created_at.timestamp())}@{domain}>"
+
+
+def _send_one(row: OutgoingEmail, *, mailer: Any, now: datetime, lease: datetime) -> bool:
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.to_address],
+        headers={"Message-ID": message_id(row)},
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
+    ours = OutgoingEmail.objects.filter(
+        pk=row.pk, status=OutgoingEmail.Status.SENDING, claimed_until=lease
+    )
     try:
         mailer.send_messages([message])
     except Exception as error:
         attempts = row.attempts + 1
         gave_up = attempts >= settings.OUTBOX_MAX_ATTEMPTS
-        OutgoingEmail.objects.filter(pk=row.pk, status=OutgoingEmail.Status.SENDING).update(
+        ours.update(
             status=OutgoingEmail.Status.FAILED if gave_up else OutgoingEmail.Status.PENDING,
             attempts=attempts,
             next_attempt_at=now + _backoff(attempts),
@@ -160,7 +256,8 @@ def _send_one(row: OutgoingEmail, *, mailer: Any, now: datetime) -> bool:
             ", giving up" if gave_up else "",
         )
         return False
-    OutgoingEmail.objects.filter(pk=row.pk).update(
+    # Marked sent even if the lease ran out meanwhile: the message did go.
+    OutgoingEmail.objects.filter(pk=row.pk).exclude(status=OutgoingEmail.Status.SENT).update(
         status=OutgoingEmail.Status.SENT,
         attempts=row.attempts + 1,
         sent_at=now,
