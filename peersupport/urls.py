@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from accounts import views as accounts_views
 
 from . import views
 
@@ -11,12 +12,9 @@ admin.site.index_title = "Program administration"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    # One way in for everyone: the admin's own login page sends people to ours.
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
-        name="admin-login-redirect",
-    ),
+    # One way in for everyone: the admin's own login page sends people to ours, and a
+    # signed-in supporter or lead to a 403 with a link home (not round in a loop).
+    path("admin/login/", accounts_views.admin_login, name="admin-login-redirect"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     # /supporters/ and /portal/profile/: before any future "portal/" include.

@@ -22,6 +22,7 @@ def load(names: list[str], **environment: str) -> subprocess.CompletedProcess[st
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "peersupport.settings",
         "SECRET_KEY": "test-secret",
+        "FIELD_ENCRYPTION_KEY": "test-field-encryption-key-of-32-characters",
         "ENV_FILE": "/dev/null",  # a developer's .env must not leak into these checks
         **environment,
     }
