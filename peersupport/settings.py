@@ -295,10 +295,14 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.username_of"
 AXES_CLIENT_STR_CALLABLE = "accounts.lockout.client_description"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
+# Thirty minutes from the lockout: a try during it does not start the clock again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_ENABLE_ADMIN = False  # its pages show IP addresses; administrators unlock from Users
 AXES_VERBOSE = False
+# axes deletes a pair's records once its cool-off has passed, at that pair's next try;
+# records of pairs never seen again go after this many days (accounts.lockout).
 AXES_FAILURE_RETENTION_DAYS = 90
 # Second factor (django-otp): TOTP secrets are encrypted with FIELD_ENCRYPTION_KEY.
 OTP_TOTP_ISSUER = PROGRAM_NAME
