@@ -153,3 +153,39 @@ def test_secret_key_is_required_when_debug_is_off() -> None:
     result = load(["DEBUG"], SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_field_encryption_key_is_required_when_debug_is_off() -> None:
+    result = load(["DEBUG"], FIELD_ENCRYPTION_KEY="")
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY" in result.stderr
+    too_short = load(["DEBUG"], FIELD_ENCRYPTION_KEY="short")
+    assert too_short.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY" in too_short.stderr
+    assert read(["DEBUG"], FIELD_ENCRYPTION_KEY="", DEBUG="True")["DEBUG"] == "True"
+
+
+def test_passwords_keep_argon2_and_every_validator() -> None:
+    values = read(["PASSWORD_HASHERS", "AUTH_PASSWORD_VALIDATORS", "PASSWORD_RESET_TIMEOUT"])
+    assert values["PASSWORD_HASHERS"].startswith(
+        "['django.contrib.auth.hashers.Argon2PasswordHasher'"
+    )
+    for validator in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator', 'OPTIONS': {'min_length': 12}",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    ):
+        assert validator in values["AUTH_PASSWORD_VALIDATORS"]
+    assert values["PASSWORD_RESET_TIMEOUT"] == "3600"
+
+
+def test_production_cookies_carry_the_host_prefix_and_development_ones_do_not() -> None:
+    production = read(["SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "SESSION_COOKIE_SECURE"])
+    assert production == {
+        "SESSION_COOKIE_NAME": "__Host-sessionid",
+        "CSRF_COOKIE_NAME": "__Host-csrftoken",
+        "SESSION_COOKIE_SECURE": "True",
+    }
+    development = read(["SESSION_COOKIE_NAME"], DEBUG="True")
+    assert development["SESSION_COOKIE_NAME"] == "sessionid"
