@@ -176,3 +176,20 @@ def test_password_fields_are_kept_out_of_error_reports(client: Client, administr
     form_url = client.get(reset_link(client)).headers["Location"]
     response = client.post(form_url, {"new_password1": "x", "new_password2": "x"})
     assert response.wsgi_request.sensitive_post_parameters
+
+
+def test_an_invitation_link_lasts_three_days_and_is_no_reset_link(client: Client) -> None:
+    from accounts.services import invitation_link
+    from accounts.tokens import invitation_tokens, reset_tokens
+
+    user = UserFactory(email="new@example.org")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        path = LINK.search(invitation_link(user)).group(1)  # type: ignore[union-attr]
+        token = path.rstrip("/").rsplit("/", 1)[1]
+        assert not reset_tokens.check_token(user, token)
+    with time_machine.travel(start + timedelta(days=2, hours=23), tick=False):
+        assert invitation_tokens.check_token(user, token)
+        assert client.get(path).status_code == 302  # to the form
+    with time_machine.travel(start + timedelta(days=3, minutes=1), tick=False):
+        assert "This link no longer works" in Client().get(path).content.decode()

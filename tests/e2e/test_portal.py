@@ -18,6 +18,7 @@ from tests.factories import SupporterFactory, SupportRequestFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+
 def status_text(page: Any) -> str:
     return str(page.get_by_role("status").inner_text())
 

@@ -1,5 +1,5 @@
 """Signing in on a phone-sized screen: enrolment once, then codes, a backup code, and the
-lockout page — each page checked by axe-core at 360 × 740."""
+lockout page — each page checked by axe-core at 360 x 740."""
 
 import re
 from collections.abc import Iterator
