@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 VENV := .venv/bin
 # Checks import the settings, which need a SECRET_KEY when DEBUG is off and no .env exists.
-CHECK_ENV := SECRET_KEY="$${SECRET_KEY:-checks-only-not-secret}"
+CHECK_ENV := SECRET_KEY="$${SECRET_KEY:-checks-only-not-secret}" FIELD_ENCRYPTION_KEY="$${FIELD_ENCRYPTION_KEY:-checks-only-not-secret-field-encryption-key}"
 
 .PHONY: help install run test lint fmt typecheck check-migrations pytest
 

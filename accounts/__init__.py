@@ -1,1 +1,2 @@
-"""Accounts: the user model (email login, language), roles, sign-in, `client_ip`."""
+"""Accounts: the user model (email login, language), roles, sign-in with a second factor,
+lockouts, sessions that end, and password links."""

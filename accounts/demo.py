@@ -1,23 +1,34 @@
-"""Demo data: the administrator and the lead."""
+"""Demo data: the administrator and the lead; every demo account's second factor."""
 
 from django.contrib.auth.models import Group
 
-from .models import User
+from .models import TOTPDevice, User
 from .roles import ADMINISTRATORS, LEADS
+from .second_factor import set_up_second_factor
 
 DEMO_PASSWORD = "demo-peer-support"
-ADMIN_EMAIL = "admin@demo.peersupport.test"
-LEAD_EMAIL = "lead@demo.peersupport.test"
+DEMO_DOMAIN = "demo.peersupport.test"
+ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
+LEAD_EMAIL = f"lead@{DEMO_DOMAIN}"
+# The authenticator secret every demo account shares (base32 JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP),
+# public on purpose: `manage.py demo_totp <email>` prints its current code.
+DEMO_TOTP_KEY = b"Hello!\xde\xad\xbe\xefHello!\xde\xad\xbe\xef"
+
+
+def is_demo_email(email: str) -> bool:
+    return email.lower().endswith(f"@{DEMO_DOMAIN}")
 
 
 def ensure_user(*, email: str, role: str, name: str, password: str = DEMO_PASSWORD) -> User:
-    """Create the demo user once; later runs leave it as it is."""
+    """Create the demo user once (with the demo second factor); later runs leave it as it is."""
     user, created = User.objects.get_or_create(
         email=email, defaults={"name": name, "is_staff": role == ADMINISTRATORS}
     )
     if created:
         user.set_password(password)
         user.save(update_fields=["password"])
+    if is_demo_email(email) and not TOTPDevice.objects.filter(user=user).exists():
+        set_up_second_factor(user=user, key=DEMO_TOTP_KEY)
     user.groups.add(Group.objects.get(name=role))
     return user
 

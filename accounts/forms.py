@@ -3,12 +3,13 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import form_helper
 
 from .models import User
+from .services import end_sessions, set_password
 
 
 class LoginForm(AuthenticationForm):
@@ -41,3 +42,47 @@ class ChoosePasswordForm(SetPasswordForm[User]):
         self.fields["new_password1"].label = _("New password")
         self.fields["new_password2"].label = _("New password again")
         self.helper = form_helper(submit=_("Set my password"))
+
+    def save(self, commit: bool = True) -> User:
+        # Through the service: a new password ends every session opened with the old one.
+        set_password(user=self.user, password=self.cleaned_data["new_password1"])
+        return self.user
+
+
+class AdminSetPasswordForm(AdminPasswordChangeForm[User]):
+    """The admin's "change password" form, ending the user's other sessions too."""
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=commit)
+        end_sessions(user=user)
+        return user
+
+
+class AuthenticatorCodeForm(forms.Form):
+    """The six-digit code of an authenticator app (at enrolment and at each sign-in)."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=12,
+        help_text=_("Six digits. A new code appears every 30 seconds."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args: Any, submit: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(submit=submit or _("Continue"))
+
+
+class BackupCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Backup code"),
+        max_length=24,
+        help_text=_("One of the ten codes you saved when you set up your app. Each works once."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(submit=_("Continue"))

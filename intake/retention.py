@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from accounts.lockout import delete_expired_sign_in_failures
 from accounts.models import User
 from accounts.services import clear_expired_sessions
 from notifications.models import OutgoingEmail
@@ -157,6 +158,7 @@ def clean_up(*, now: datetime | None = None) -> dict[str, int]:
         "failed emails blanked": outbox.blanked,
         "sent emails deleted": outbox.deleted,
         "expired sessions deleted": clear_expired_sessions(now=now),
+        "sign-in failure records deleted": delete_expired_sign_in_failures(now=now),
     }
 
 

@@ -154,6 +154,17 @@ if not NOTES_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"NOTES_REDIS_URL: must be a redis:// URL, got {NOTES_REDIS_URL!r}")
 # The nightly compaction of the tables that held identifiers, in the program's off-hours.
 COMPACTION_HOUR = 3
+# Encrypts second-factor secrets at rest (accounts.encryption). Kept apart from the
+# database and its backups, so that a stolen dump yields no second factor.
+FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="")
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY: must be set when DEBUG is off (make run writes one)"
+        )
+    FIELD_ENCRYPTION_KEY = "insecure-development-only-field-key"
+if len(FIELD_ENCRYPTION_KEY) < 32 and not DEBUG:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY: must be at least 32 characters long")
 
 # --- Applications -------------------------------------------------------------------------
 
@@ -168,6 +179,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_otp",
+    "axes",
     # Bottom to top: an app imports only apps above it in this list (CONTRACT.md).
     "core",
     "notifications",
@@ -187,8 +200,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends sessions idle too long or too old, then lets a half signed-in session
+    # reach nothing but the second-factor pages.
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "peersupport.urls"
@@ -246,8 +266,9 @@ CACHES = {
         },
     }
 }
-# Sessions live in Postgres: signing in must not depend on Redis.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in Postgres: signing in must not depend on Redis. Each row names its user
+# (accounts.Session), so that a password change or a deactivation can delete them all.
+SESSION_ENGINE = "accounts.sessions"
 
 # --- Accounts -----------------------------------------------------------------------------
 
@@ -270,7 +291,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # an invitation link is good for three days
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour
+INVITATION_TIMEOUT = 60 * 60 * 24 * 3  # a new supporter's first-password link, three days
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username + IP is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in throttling (django-axes): 5 failures per username + client IP lock that pair out
+# for 30 minutes. Both are set here because axes' own defaults differ. The IP is the one
+# core.http.client_ip trusts, so behind a proxy one person's failures never lock out
+# everyone; IPs are identifiers, so no log of successful sign-ins is kept and failure
+# records are deleted after AXES_FAILURE_RETENTION_DAYS (accounts.lockout).
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip_address"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_of"
+AXES_CLIENT_STR_CALLABLE = "accounts.lockout.client_description"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# Thirty minutes from the lockout: a try during it does not start the clock again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_ENABLE_ADMIN = False  # its pages show IP addresses; administrators unlock from Users
+AXES_VERBOSE = False
+# axes deletes a pair's records once its cool-off has passed, at that pair's next try;
+# records of pairs never seen again go after this many days (accounts.lockout).
+AXES_FAILURE_RETENTION_DAYS = 90
+# Second factor (django-otp): TOTP secrets are encrypted with FIELD_ENCRYPTION_KEY.
+OTP_TOTP_ISSUER = PROGRAM_NAME
+SECOND_FACTOR_BACKUP_CODES = 10
 
 # --- Language and time --------------------------------------------------------------------
 
@@ -317,8 +371,19 @@ SECURE_CSP = {
 }
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# `__Host-` cookies are refused by browsers unless Secure, path=/ and without a domain,
+# so no sibling subdomain can set or shadow them (production only: they need HTTPS).
+if not DEBUG:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day; staff sign in again after
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# A session ends after 30 minutes without a request, and 12 hours after sign-in whatever
+# happens (accounts.middleware.SessionTimeoutMiddleware); the cookie never outlives either.
+SESSION_IDLE_TIMEOUT = 60 * 30
+SESSION_ABSOLUTE_TIMEOUT = 60 * 60 * 12
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -421,6 +486,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "intake.tasks.compact_touched_tables",
         "schedule": crontab(hour=COMPACTION_HOUR, minute=17),
     },
+    # The safety net for password resets whose wake-up never reached a worker.
+    "send-password-resets": {
+        "task": "accounts.tasks.send_password_resets",
+        "schedule": timedelta(minutes=1),
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------
@@ -434,5 +504,7 @@ LOGGING = {
     "loggers": {
         # Request lines carry paths only; paths never carry identifiers (DESIGN.md).
         "django.request": {"level": "WARNING"},
+        # django-axes tells of every sign-in at INFO; its warnings (lockouts) are enough.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
+
+from accounts import views as accounts_views
 
 from . import views
 
@@ -13,12 +14,9 @@ admin.site.index_title = _("Program administration")
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/full", views.healthz_full, name="healthz-full"),
-    # One way in for everyone: the admin's own login page sends people to ours.
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
-        name="admin-login-redirect",
-    ),
+    # One way in for everyone: the admin's own login page sends people to ours, and a
+    # signed-in supporter or lead to a 403 with a link home (not round in a loop).
+    path("admin/login/", accounts_views.admin_login, name="admin-login-redirect"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     # /supporters/ and /portal/profile/: before any future "portal/" include.

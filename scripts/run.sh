@@ -12,6 +12,12 @@ SECRET_KEY=$secret
 ENV
   echo "run: wrote .env for a development site"
 fi
+if ! grep -q '^FIELD_ENCRYPTION_KEY=' .env; then
+  # Encrypts second-factor secrets; an .env written before it existed gets one too.
+  field_key=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')
+  echo "FIELD_ENCRYPTION_KEY=$field_key" >> .env
+  echo "run: added FIELD_ENCRYPTION_KEY to .env"
+fi
 
 .venv/bin/python manage.py migrate --no-input
 .venv/bin/python manage.py seed_demo
@@ -30,6 +36,8 @@ pids+=($!)
 pids+=($!)
 echo
 echo "Peer Support is running at http://127.0.0.1:8000  (Ctrl-C stops web, worker and beat)"
+echo "Signing in asks for a code after the password: print a demo account's current code with"
+echo "  .venv/bin/python manage.py demo_totp admin@demo.peersupport.test"
 echo
 .venv/bin/python manage.py runserver 127.0.0.1:8000 &
 pids+=($!)

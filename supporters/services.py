@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.roles import SUPPORTERS
-from accounts.services import create_user_in_role, password_link, password_link_days
+from accounts.services import create_user_in_role, invitation_link, invitation_link_days
 from notifications.services import queue_email
 from programs.models import Region
 from programs.program import current
@@ -104,8 +104,8 @@ def send_invitation(*, supporter: Supporter, now: datetime | None = None) -> Non
             **current().email_context(),
             "display_name": supporter.display_name,
             "email": user.email,
-            "link": password_link(user),
-            "days": password_link_days(),
+            "link": invitation_link(user),
+            "days": invitation_link_days(),
             "login_url": f"{settings.SITE_URL}{reverse('accounts:login')}",
         },
         language=user.language,

@@ -12,9 +12,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest
 import redis
 from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.roles import ADMINISTRATORS, LEADS
-from tests.factories import SupporterFactory, UserFactory
+from tests.factories import SupporterFactory, UserFactory, second_factor_device
 
 
 def _test_redis_url() -> str:
@@ -62,6 +64,34 @@ def _plain_settings(settings: Any) -> None:
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PROGRAM_CONTACT_EMAIL = "program@example.org"
+
+
+class SignInClient(Client):
+    """The test client, signing in as a person who passed both steps of sign-in.
+
+    Every signed-in page refuses a session without a verified second factor
+    (`accounts.middleware.SecondFactorRequiredMiddleware`). `force_login(user)` here is
+    Django's, plus what the second-factor page does on success: the user gets an
+    authenticator device (secret `tests.factories.TEST_TOTP_KEY`) if they have none, and
+    the session records it as verified. Tests about the second factor itself sign in
+    with `force_login_password_only(user)` (a session after the password step only),
+    or go through the real pages.
+    """
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        super().force_login(user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id
+        session.save()
+
+    def force_login_password_only(self, user: Any, backend: str | None = None) -> None:
+        super().force_login(user, backend)
+
+
+@pytest.fixture
+def client() -> SignInClient:
+    """pytest-django's `client`, whose `force_login` gives a fully signed-in session."""
+    return SignInClient()
 
 
 @pytest.fixture

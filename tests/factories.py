@@ -7,8 +7,12 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import TOTPDevice, User
 from accounts.roles import ADMINISTRATORS, SUPPORTERS
+from accounts.second_factor import set_up_second_factor
+
+# The authenticator secret of the tests' users: `code_at(TEST_TOTP_KEY, when)` is their code.
+TEST_TOTP_KEY = b"tests-only-totp-key!"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -30,6 +34,14 @@ class UserFactory(factory.django.DjangoModelFactory):
         if extracted == ADMINISTRATORS and not obj.is_staff:
             obj.is_staff = True
             obj.save(update_fields=["is_staff"])
+
+
+def second_factor_device(user: User, key: bytes = TEST_TOTP_KEY) -> TOTPDevice:
+    """Return `user`'s authenticator device, giving them one with `key` when they have none."""
+    device = TOTPDevice.objects.filter(user=user).first()
+    if device is None:
+        device, _codes = set_up_second_factor(user=user, key=key)
+    return device
 
 
 class SupporterFactory(factory.django.DjangoModelFactory):

@@ -13,7 +13,13 @@ from matching.models import Assignment
 from matching.services import assign_supporter, flag_safety_concern
 from programs.business_days import load_calendar
 from tests.conftest import assert_no_axe_violations
-from tests.factories import SupporterFactory, SupportRequestFactory, UserFactory
+from tests.e2e.sign_in import enter_code, enter_password
+from tests.factories import (
+    SupporterFactory,
+    SupportRequestFactory,
+    UserFactory,
+    second_factor_device,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,10 +41,10 @@ def test_an_administrator_assigns_the_top_suggestion_and_sees_the_deadline(page:
     )
     flag_safety_concern(assignment=flagged, raised_by=flagged.supporter.user)
 
+    second_factor_device(administrator)
     page.goto("/admin/")
-    page.get_by_label("Email address").fill("alice@example.org")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    enter_password(page, "alice@example.org")
+    enter_code(page, "alice@example.org")
     alert = page.get_by_role("alert")
     assert f"A supporter needs you about request {other.case_code}" in alert.inner_text()
 

@@ -13,18 +13,10 @@ from matching.models import Conversation, SafetyConcern, ScratchNote
 from matching.services import assign_supporter
 from notifications.models import OutgoingEmail
 from tests.conftest import assert_no_axe_violations
+from tests.e2e.sign_in import sign_in
 from tests.factories import SupporterFactory, SupportRequestFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery"  # the factories' password
-
-
-def sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def status_text(page: Any) -> str:

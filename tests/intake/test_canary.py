@@ -212,6 +212,8 @@ NOT_IDENTIFIERS = {
     "auth_permission.name": "a permission's name",
     "programs_region.name": "a region of the program",
     "accounts_user.password": "a hash, not an identifier",
+    "accounts_totpdevice.name": "the device's label, such as 'Authenticator app'",
+    "accounts_backupcodedevice.name": "the device's label",
     "notifications_outgoingemail.last_error": "an exception's class name only",
     "surveys_question.text_en": "survey wording written by the program",
     "surveys_question.text_fr": "survey wording written by the program",

@@ -7,15 +7,14 @@ from typing import Any
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Session, User
+from accounts.sessions import SessionStore
 from intake.models import AccessLog, LegalHold, PendingCompaction, SupportRequest
 from intake.retention import (
     clean_up,

@@ -329,7 +329,7 @@ def test_each_contact_shows_the_business_days_left_to_its_deadline(
     signed_in: Client, supporter: User, assignment: Assignment, moment: datetime, words: str
 ) -> None:
     with time_machine.travel(moment, tick=False):
-        signed_in.force_login(supporter)  # a session lasts a working day
+        signed_in.force_login(supporter)  # a session ends after 30 minutes idle
         page = body(signed_in.get(PORTAL))
     assert words in page
     assert "Friday 13 March" in page
@@ -341,7 +341,7 @@ def test_a_reached_contact_shows_first_contact_instead_of_a_deadline(
 ) -> None:
     reached(assignment)
     with time_machine.travel(NEXT_MONDAY, tick=False):
-        signed_in.force_login(supporter)  # a session lasts a working day
+        signed_in.force_login(supporter)  # a session ends after 30 minutes idle
         page = body(signed_in.get(PORTAL))
     assert "First contact recorded on March 10, 2026." in page
     assert "Overdue" not in page
@@ -375,7 +375,7 @@ def test_recently_closed_shows_the_case_code_and_outcome_only_for_a_week(
         assignment=older, outcome="completed", closed_by=supporter, now=TUESDAY + timedelta(hours=4)
     )
     with time_machine.travel(TUESDAY + timedelta(days=7, hours=4, minutes=30), tick=False):
-        signed_in.force_login(supporter)  # a session lasts a working day
+        signed_in.force_login(supporter)  # a session ends after 30 minutes idle
         page = body(signed_in.get(PORTAL))
     closed_section = page[page.index("Recently closed") :]
     assert recent.request.case_code in closed_section
@@ -459,10 +459,12 @@ def _many_contacts(user: User, administrator: User, count: int) -> Assignment:
     return first
 
 
-# Session, user, roles, profile, contacts, calendar, access log, availability, closed.
-PORTAL_QUERIES = 9
-# Session, user, roles, contact, calendar, note, access log, conversations.
-CONTACT_QUERIES = 8
+# Session, user, second-factor device, roles, profile, contacts, calendar, access log,
+# availability, closed.
+PORTAL_QUERIES = 10
+# Session, user, second-factor device, roles, contact, calendar, note, access log,
+# conversations.
+CONTACT_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -684,7 +686,7 @@ def test_a_conversation_on_a_future_date_is_refused(
 
 
 def test_a_scratch_note_is_saved_with_its_countdown_and_editing_does_not_extend_it(
-    signed_in: Client, assignment: Assignment
+    signed_in: Client, supporter: User, assignment: Assignment
 ) -> None:
     response = signed_in.post(contact_url(assignment), action_data("save_note"), follow=True)
     assert messages_of(response) == [
@@ -694,6 +696,7 @@ def test_a_scratch_note_is_saved_with_its_countdown_and_editing_does_not_extend_
     assert "Ask how the week went." in page
     assert "Destroyed automatically in 12 hours." in page
     with time_machine.travel(WEDNESDAY + timedelta(hours=1, minutes=30), tick=False):
+        signed_in.force_login(supporter)  # signed out after 30 minutes idle: back again
         signed_in.post(
             contact_url(assignment), action_data("save_note", **{"note-text": "Edited."})
         )

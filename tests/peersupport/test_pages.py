@@ -95,11 +95,22 @@ def test_admin_login_redirects_to_the_one_sign_in_page(client: Client) -> None:
 def test_sign_in_with_email_sends_an_administrator_to_the_admin(
     client: Client, administrator: Any
 ) -> None:
+    from django.utils import timezone
+
+    from accounts.second_factor import code_at
+    from tests.factories import TEST_TOTP_KEY, second_factor_device
+
+    second_factor_device(administrator)
     response = client.post(
         "/accounts/login/",
         {"username": "ALICE@example.org", "password": "correct-horse-battery"},
     )
     assert response.status_code == 302
+    assert response.headers["Location"] == "/accounts/two-step/?next=%2Faccounts%2F"
+    response = client.post(
+        response.headers["Location"], {"code": code_at(TEST_TOTP_KEY, timezone.now())}
+    )
+    assert response.headers["Location"] == "/accounts/"
     response = client.get(response.headers["Location"])
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/"
@@ -116,6 +127,6 @@ def test_a_wrong_password_is_an_error_next_to_the_form(client: Client, administr
 
 def test_outsider_cannot_use_the_admin(client: Client, outsider: Any) -> None:
     client.force_login(outsider)
-    response = client.get("/admin/")
-    assert response.status_code == 302
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
     assert client.get("/accounts/").status_code == 200

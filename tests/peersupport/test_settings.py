@@ -22,6 +22,7 @@ def load(names: list[str], **environment: str) -> subprocess.CompletedProcess[st
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "peersupport.settings",
         "SECRET_KEY": "test-secret",
+        "FIELD_ENCRYPTION_KEY": "test-field-encryption-key-of-32-characters",
         "ENV_FILE": "/dev/null",  # a developer's .env must not leak into these checks
         **environment,
     }
@@ -184,3 +185,39 @@ def test_a_bad_retention_value_stops_start_up_naming_it(name: str, value: str) -
     result = load(["DEBUG"], **{name: value})
     assert result.returncode != 0
     assert name in result.stderr
+
+
+def test_field_encryption_key_is_required_when_debug_is_off() -> None:
+    result = load(["DEBUG"], FIELD_ENCRYPTION_KEY="")
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY" in result.stderr
+    too_short = load(["DEBUG"], FIELD_ENCRYPTION_KEY="short")
+    assert too_short.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY" in too_short.stderr
+    assert read(["DEBUG"], FIELD_ENCRYPTION_KEY="", DEBUG="True")["DEBUG"] == "True"
+
+
+def test_passwords_keep_argon2_and_every_validator() -> None:
+    values = read(["PASSWORD_HASHERS", "AUTH_PASSWORD_VALIDATORS", "PASSWORD_RESET_TIMEOUT"])
+    assert values["PASSWORD_HASHERS"].startswith(
+        "['django.contrib.auth.hashers.Argon2PasswordHasher'"
+    )
+    for validator in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator', 'OPTIONS': {'min_length': 12}",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    ):
+        assert validator in values["AUTH_PASSWORD_VALIDATORS"]
+    assert values["PASSWORD_RESET_TIMEOUT"] == "3600"
+
+
+def test_production_cookies_carry_the_host_prefix_and_development_ones_do_not() -> None:
+    production = read(["SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "SESSION_COOKIE_SECURE"])
+    assert production == {
+        "SESSION_COOKIE_NAME": "__Host-sessionid",
+        "CSRF_COOKIE_NAME": "__Host-csrftoken",
+        "SESSION_COOKIE_SECURE": "True",
+    }
+    development = read(["SESSION_COOKIE_NAME"], DEBUG="True")
+    assert development["SESSION_COOKIE_NAME"] == "sessionid"

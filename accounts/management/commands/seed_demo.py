@@ -9,6 +9,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from accounts.demo import DEMO_TOTP_KEY
+from accounts.second_factor import spaced_base32
+
 
 class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the demo sign-ins."
@@ -34,3 +37,8 @@ class Command(BaseCommand):
             self.stdout.write("Demo sign-ins:")
             for role, email, password in sign_ins:
                 self.stdout.write(f"  {role:<24} {email:<40} {password}")
+            self.stdout.write(
+                "Two-step sign-in: every demo account uses the demo authenticator key "
+                f"{spaced_base32(DEMO_TOTP_KEY)}; print an account's current code with\n"
+                "  .venv/bin/python manage.py demo_totp <email>"
+            )
