@@ -10,8 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Session
-from accounts.services import deactivate_user
-from accounts.services import clear_expired_sessions
+from accounts.services import clear_expired_sessions, deactivate_user
 from tests.conftest import SignInClient
 from tests.factories import second_factor_device
 
