@@ -5,6 +5,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+PHONE_CHARACTERS = frozenset("0123456789+-(). ")
+
+
+def tel_digits(number: str) -> str:
+    """Return the digits of a phone number for a `tel:` link ('' when it is not a number)."""
+    if not number or any(ch not in PHONE_CHARACTERS for ch in number):
+        return ""
+    return "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
 
 @dataclass(frozen=True)
 class CrisisResource:
@@ -14,9 +23,7 @@ class CrisisResource:
     @property
     def tel(self) -> str:
         """Return the digits of a phone contact, for a tel: link ('' when not a number)."""
-        if not self.contact or any(ch not in "0123456789+-(). " for ch in self.contact):
-            return ""
-        return "".join(ch for ch in self.contact if ch.isdigit() or ch == "+")
+        return tel_digits(self.contact)
 
 
 def crisis_resources() -> list[CrisisResource]:
