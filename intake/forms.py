@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import form_helper
+from core.validators import phone_number
 from programs.models import Region
 from programs.program import current
 from programs.selectors import regions
@@ -29,7 +30,6 @@ NAME_MAX = 100
 PHONE_MAX = 30
 BEST_TIMES_MAX = 200
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-PHONE_CHARACTERS = re.compile(r"^[0-9+().\- ]+(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
 
 
 if TYPE_CHECKING:
@@ -49,12 +49,6 @@ MATCHING_HINTS = (
 def no_control_characters(value: str) -> None:
     if CONTROL_CHARACTERS.search(value):
         raise ValidationError(_("Use letters, spaces and punctuation only, on one line."))
-
-
-def phone_number(value: str) -> None:
-    digits = sum(ch.isdigit() for ch in value)
-    if not PHONE_CHARACTERS.match(value) or not 7 <= digits <= 15:
-        raise ValidationError(_("Enter a phone number with its area code, such as 604 555 0123."))
 
 
 def _name_field(label: Text, help_text: Text = "", required: bool = True) -> forms.CharField:

@@ -1,0 +1,15 @@
+"""Validators for what people type, shared by every form that asks for it."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+PHONE_CHARACTERS = re.compile(r"^[0-9+().\- ]+(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+
+
+def phone_number(value: str) -> None:
+    """Accept a phone number with its area code (7 to 15 digits), an extension allowed."""
+    digits = sum(ch.isdigit() for ch in value)
+    if not PHONE_CHARACTERS.match(value) or not 7 <= digits <= 15:
+        raise ValidationError(_("Enter a phone number with its area code, such as 604 555 0123."))
