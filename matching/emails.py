@@ -15,7 +15,7 @@ from programs.business_days import Calendar
 from programs.program import current
 
 from .deadlines import due_date_words
-from .models import Assignment
+from .models import Assignment, DebriefRequest, SafetyConcern
 
 
 def _absolute(path: str) -> str:
@@ -111,21 +111,34 @@ def unmatched_to_administrators(request: SupportRequest) -> None:
     )
 
 
-def safety_concern_to_administrators(request: SupportRequest) -> None:
-    _to_administrators(
-        request,
-        kind="safety_concern",
-        template="matching/safety_concern",
-        link=_absolute(reverse("admin:matching_safetyconcern_changelist")),
+def safety_concern_to_administrators(concern: SafetyConcern, *, again: bool = False) -> None:
+    """Tell every administrator a supporter needs them: the case code, a link to the concern
+    and the program's urgent number. `again` is the re-escalation of one nobody handled."""
+    program = current()
+    request = concern.assignment.request
+    email_administrators(
+        kind="safety_concern_reescalated" if again else "safety_concern",
+        template="matching/safety_concern_again" if again else "matching/safety_concern",
+        context={
+            **program.email_context(),
+            **program.urgent_context(),
+            "case_code": request.case_code,
+            "minutes": program.safety_reescalate_minutes,
+            "link": _absolute(reverse("admin:matching_safetyconcern_change", args=[concern.pk])),
+        },
+        request_public_id=request.public_id,
     )
 
 
-def debrief_to_administrators() -> None:
+def debrief_to_administrators(debrief: DebriefRequest) -> None:
+    """Tell every administrator a supporter asked for a debrief: a link, no name or detail."""
+    program = current()
     email_administrators(
         kind="debrief_requested",
         template="matching/debrief_requested",
         context={
-            **current().email_context(),
-            "link": _absolute(reverse("admin:matching_debriefrequest_changelist")),
+            **program.email_context(),
+            **program.urgent_context(),
+            "link": _absolute(reverse("admin:matching_debriefrequest_change", args=[debrief.pk])),
         },
     )

@@ -268,6 +268,9 @@ class SafetyConcern(models.Model):
         related_name="+",
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    # Claimed by the re-escalation sweep: a concern nobody marked handled within
+    # SAFETY_REESCALATE_MINUTES is emailed to the administrators once more, once.
+    reescalated_at = models.DateTimeField(_("emailed again at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("safety concern")
@@ -278,7 +281,13 @@ class SafetyConcern(models.Model):
                 fields=["raised_at"],
                 name="safetyconcern_open_idx",
                 condition=Q(handled_at__isnull=True),
-            )
+            ),
+            # The re-escalation sweep: open concerns not emailed again yet.
+            models.Index(
+                fields=["raised_at"],
+                name="safetyconcern_reescalate_idx",
+                condition=Q(handled_at__isnull=True, reescalated_at__isnull=True),
+            ),
         ]
         constraints = [
             # A second press of the button while the first is open tells nobody twice.

@@ -307,7 +307,9 @@ def has_open_safety_concern(assignment: Assignment) -> bool:
 
 
 def safety_concerns() -> QuerySet[SafetyConcern]:
-    return SafetyConcern.objects.select_related("assignment__request", "raised_by", "handled_by")
+    return SafetyConcern.objects.select_related(
+        "assignment__request", "assignment__supporter", "raised_by", "handled_by"
+    )
 
 
 def debrief_requests() -> QuerySet[DebriefRequest]:

@@ -423,6 +423,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "matching.tasks.purge_expired_notes",
         "schedule": timedelta(minutes=15),
     },
+    # Every minute: a safety concern is re-escalated within a minute of its delay. The
+    # query reads a partial index of open concerns, nearly always empty.
+    "reescalate-safety-concerns": {
+        "task": "matching.tasks.reescalate_safety_concerns",
+        "schedule": timedelta(minutes=1),
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ that takes `now`, enforces its rule and queues its emails through the outbox.
 - `contacts`: the supporter's first contact, conversations, hand-back and closure;
 - `notes`: the scratch note and its purge;
 - `safety`: safety concerns and debriefs;
-- `sweeps`: the periodic reminders and escalations;
+- `sweeps`: the periodic reminders and escalations (safety concerns' included);
 - `common`: the refusal, the locks and ending an assignment, which they share.
 """
 
@@ -19,7 +19,13 @@ from .safety import (
     mark_debrief_handled,
     mark_safety_concern_handled,
 )
-from .sweeps import SWEEP_BATCH_SIZE, escalate_overdue, remind_unmatched, send_due_reminders
+from .sweeps import (
+    SWEEP_BATCH_SIZE,
+    escalate_overdue,
+    reescalate_safety_concerns,
+    remind_unmatched,
+    send_due_reminders,
+)
 
 __all__ = [
     "SWEEP_BATCH_SIZE",
@@ -38,6 +44,7 @@ __all__ = [
     "purge_expired_notes",
     "reassign",
     "record_first_contact",
+    "reescalate_safety_concerns",
     "remind_unmatched",
     "save_note",
     "send_due_reminders",
