@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import form_helper
-from core.validators import phone_number
+from core.phones import phone_number
 from programs.models import Region
 from programs.program import current
 from programs.selectors import regions

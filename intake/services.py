@@ -227,6 +227,9 @@ def submit_colleague_referral(
                 template="intake/referral_confirm",
                 context={
                     **program.email_context(),
+                    # The colleague is told who referred them (the referral form says so).
+                    "referrer_name": referrer_name,
+                    "case_code": request.case_code,
                     "link": settings.SITE_URL + reverse("intake:referral", args=[token]),
                     "days": program.referral_confirm_days,
                 },

@@ -5,14 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-PHONE_CHARACTERS = frozenset("0123456789+-(). ")
-
-
-def tel_digits(number: str) -> str:
-    """Return the digits of a phone number for a `tel:` link ('' when it is not a number)."""
-    if not number or any(ch not in PHONE_CHARACTERS for ch in number):
-        return ""
-    return "".join(ch for ch in number if ch.isdigit() or ch == "+")
+from core.phones import tel_digits
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from .crisis import CrisisResource, crisis_resources, tel_digits
+from core.phones import tel_digits
+
+from .crisis import CrisisResource, crisis_resources
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import phone_number
+from core.phones import phone_number
 from programs.models import Region
 from programs.vocabulary import CareerStage, Language, Modality, SpecialtyGroup
 

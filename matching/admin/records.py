@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.admin import CaseCodeSearchMixin, ReadOnlyAdminMixin
-from programs.crisis import tel_digits
+from core.phones import tel_digits
 from supporters.models import Supporter
 
 from ..models import Assignment, DebriefRequest, SafetyConcern
