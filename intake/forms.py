@@ -170,12 +170,20 @@ class SupporterChoiceMixin(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    # A listed supporter named by `?supporter=` who cannot be chosen today: the page says
+    # so and offers the others, rather than dropping the choice silently.
+    unavailable_choice: Supporter | None = None
+    has_other_choices: bool = False
+
     def set_supporter_choices(self, *, preselect: str | None = None) -> None:
         today = current().today()
         listed = list(listed_supporters(today=today))
         available_slugs = {
             supporter.slug for supporter in listed if supporter.availability.is_available
         }
+        if preselect and not self.is_bound and preselect not in available_slugs:
+            self.unavailable_choice = next((s for s in listed if s.slug == preselect), None)
+            self.has_other_choices = bool(available_slugs)
         if not listed:
             del self.fields["preferred_supporter"]
             del self.fields["avoid_supporters"]
@@ -186,7 +194,8 @@ class SupporterChoiceMixin(forms.Form):
             available_supporters(today=today).filter(is_listed=True).order_by("display_name")
         )
         avoid.queryset = listed_supporters(today=today)
-        # An unknown or unavailable slug preselects nothing, and says nothing.
+        # An unknown or unlisted slug preselects nothing and says nothing (it may not be
+        # told apart from a typo); an unavailable listed one preselects nothing, and says why.
         if preselect and preselect in available_slugs and not self.is_bound:
             self.initial["preferred_supporter"] = preselect
 
