@@ -317,7 +317,10 @@ class ColleagueReferralForm(HoneypotMixin, PreferencesMixin, forms.Form):
     )
     colleague_email = _email_field(_("Your colleague's email address"))
     colleague_phone = _phone_field(_("Your colleague's phone number (optional)"))
-    referrer_name = _name_field(_("Your name"))
+    referrer_name = _name_field(
+        _("Your name"),
+        _("Your colleague will be told that you referred them: the email we send them names you."),
+    )
     referrer_email = _email_field(
         _("Your email address"),
         _("We will let you know we received this. We will not tell you whether they take it up."),
@@ -373,6 +376,16 @@ class ColleagueReferralForm(HoneypotMixin, PreferencesMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         _check_reachable(self, "colleague_email", "colleague_phone")
+        referrer, colleague = cleaned.get("referrer_email"), cleaned.get("colleague_email")
+        if referrer and colleague and referrer.casefold() == colleague.casefold():
+            # The colleague's confirmation link would go to the referrer.
+            self.add_error(
+                "referrer_email",
+                _(
+                    "Give your own email address here: this one is your colleague's. We "
+                    "email the link to confirm to your colleague, and a note to you."
+                ),
+            )
         return cleaned
 
 
@@ -397,9 +410,19 @@ class ReferralConfirmForm(PreferencesMixin, MatchingHintsMixin, SupporterChoiceM
         "acknowledge",
     ]
 
-    def __init__(self, *args: Any, has_email: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, has_email: bool = True, phone_ending: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.has_email = has_email
+        # The number the referrer gave is never shown whole: the link may be forwarded.
+        self.phone_ending = phone_ending
+        if phone_ending:
+            self.fields["phone"].label = _("A different phone number (optional)")
+            self.fields["phone"].help_text = _(
+                "We have a number ending in %(ending)s from your colleague. To be reached "
+                "on another, enter it here; leave it empty to keep that one."
+            ) % {"ending": phone_ending}
         self.drop_region_when_none()
         self.set_supporter_choices()
         hints = [name for name in MATCHING_HINTS if name in self.fields]
@@ -422,7 +445,8 @@ class ReferralConfirmForm(PreferencesMixin, MatchingHintsMixin, SupporterChoiceM
         cleaned = super().clean() or {}
         method = cleaned.get("preferred_contact")
         wants_phone = method in (ContactMethod.PHONE, ContactMethod.TEXT)
-        if wants_phone and not cleaned.get("phone") and "phone" not in self.errors:
+        has_phone = bool(cleaned.get("phone") or self.phone_ending)
+        if wants_phone and not has_phone and "phone" not in self.errors:
             self.add_error("phone", _("Give a phone number to be called or texted."))
         if method == ContactMethod.EMAIL and not self.has_email:
             self.add_error("preferred_contact", _("Choose a phone call or a text message."))

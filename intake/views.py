@@ -18,7 +18,7 @@ from programs.program import current
 from .forms import ColleagueReferralForm, ReferralConfirmForm, SelfReferralForm
 from .models import SupportRequest
 from .ratelimit import allow_submission
-from .selectors import referral_by_token
+from .selectors import is_used_referral_link, referral_by_token
 from .services import (
     ReferralLinkInvalid,
     confirm_referral,
@@ -147,32 +147,54 @@ def thanks(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _link_gone(request: HttpRequest, token: str) -> HttpResponse:
+    """Say why a colleague's link no longer works: used to confirm already, or gone."""
+    if is_used_referral_link(token):
+        return render(request, "intake/referral_already_confirmed.html")
+    return render(request, "intake/referral_link_invalid.html")
+
+
+def _phone_ending(phone: str) -> str:
+    """Return the last two digits of a phone number, all of it a link page may show."""
+    digits = [ch for ch in phone if ch.isdigit()]
+    return "".join(digits[-2:]) if len(digits) >= 2 else ""
+
+
 @sensitive_post_parameters("phone", "best_times")
-@sensitive_variables("token")
+@sensitive_variables("token", "found")
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def referral(request: HttpRequest, token: str) -> HttpResponse:
-    """The referred colleague confirms, with their preferences, or declines."""
+    """The referred colleague confirms, with their own preferences, or declines (asked twice).
+
+    The reasons the referrer chose are not pre-ticked (the colleague chooses their own),
+    and the phone the referrer gave shows only as its last two digits.
+    """
     found: SupportRequest | None = referral_by_token(token)
     if found is None:
-        return render(request, "intake/referral_link_invalid.html")
+        return _link_gone(request, token)
     initial = {
         "preferred_contact": found.preferred_contact,
         "modality": found.modality,
         "language": found.language,
-        "reasons": found.reasons,
-        "phone": found.phone,
     }
+    has_email, phone_ending = bool(found.email), _phone_ending(found.phone)
     if request.method != "POST":
-        form = ReferralConfirmForm(initial=initial, has_email=bool(found.email))
+        form = ReferralConfirmForm(initial=initial, has_email=has_email, phone_ending=phone_ending)
         return _form_page(request, "intake/referral_confirm.html", form)
-    if request.POST.get("action") == "decline":
+    action = request.POST.get("action")
+    if action == "decline":
+        # Deleting cannot be undone: ask once more.
+        return render(request, "intake/referral_decline_confirm.html")
+    if action == "decline_confirmed":
         try:
             decline_referral(token=token)
         except ReferralLinkInvalid:
-            return render(request, "intake/referral_link_invalid.html")
+            return _link_gone(request, token)
         return render(request, "intake/referral_declined.html")
-    form = ReferralConfirmForm(request.POST, initial=initial, has_email=bool(found.email))
+    form = ReferralConfirmForm(
+        request.POST, initial=initial, has_email=has_email, phone_ending=phone_ending
+    )
     if not form.is_valid():
         return _form_page(request, "intake/referral_confirm.html", form)
     try:
@@ -180,6 +202,6 @@ def referral(request: HttpRequest, token: str) -> HttpResponse:
             token=token, preferences=form.preferences(), phone=form.cleaned_data.get("phone")
         )
     except ReferralLinkInvalid:
-        return render(request, "intake/referral_link_invalid.html")
+        return _link_gone(request, token)
     _remember_confirmation(request, kind="confirmed", case_code=confirmed.case_code)
     return redirect("intake:thanks")
