@@ -67,3 +67,16 @@ def test_every_page_and_email_gets_the_contact_but_not_the_urgent_number(setting
     assert page["program_contact_phone"] == "+1 (604) 555-0100"
     assert "604 555 0199" not in str(email) + str(page)
     assert program.urgent_context() == {"urgent_phone": "604 555 0199", "urgent_tel": "6045550199"}
+
+
+def test_a_sender_name_that_names_the_program_is_warned_about(settings: Any) -> None:
+    settings.DEBUG = False
+    settings.PROGRAM_URGENT_PHONE = "604 555 0199"
+    settings.PROGRAM_NAME = "Physician Peer Support Program"
+    settings.DEFAULT_FROM_EMAIL = "Physician Peer Support Program <ps@example.org>"
+    assert ids(check_program_contact()) == ["programs.W003"]
+    settings.DEFAULT_FROM_EMAIL = "Medical Staff Office <ps@example.org>"
+    assert check_program_contact() == []
+    settings.DEFAULT_FROM_EMAIL = "Physician Peer Support Program <ps@example.org>"
+    settings.DISCREET_SUBJECT = False
+    assert check_program_contact() == []
