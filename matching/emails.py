@@ -5,6 +5,8 @@ Staff emails carry a case code and a link, never a name, an address or a reason
 the subject, nothing that reads as distress.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -14,7 +16,7 @@ from notifications.services import queue_email
 from programs.business_days import Calendar
 from programs.program import current
 
-from .deadlines import due_date_words
+from .deadlines import due_date_changed, due_date_words
 from .models import Assignment, DebriefRequest, SafetyConcern
 
 
@@ -64,13 +66,32 @@ def reminder_to_supporter(assignment: Assignment) -> None:
     _to_supporter(assignment, kind="contact_reminder", template="matching/contact_reminder")
 
 
+def requester_hears_of_matches(request: SupportRequest) -> bool:
+    """Return whether this requester is emailed by when to expect contact."""
+    return current().notify_requester_on_match and bool(request.email)
+
+
 def expected_contact_to_requester(
-    request: SupportRequest, assignment: Assignment, *, calendar: Calendar
-) -> None:
-    """Tell the requester by when to expect the supporter, in words, in their language."""
+    request: SupportRequest,
+    assignment: Assignment,
+    *,
+    calendar: Calendar,
+    previously_due_at: datetime | None = None,
+) -> bool:
+    """Tell the requester by when to expect a supporter, in words, in their language.
+
+    After a reassignment or a hand-back (`previously_due_at`, the date they were last
+    given), only a changed date is news: the same date sends nothing, a new one says it
+    changed. Return whether an email was queued.
+    """
     program = current()
-    if not program.notify_requester_on_match or not request.email:
-        return
+    if not requester_hears_of_matches(request):
+        return False
+    date_changed = previously_due_at is not None
+    if date_changed and not due_date_changed(
+        previously_due_at, assignment.contact_due_at, calendar=calendar
+    ):
+        return False
     queue_email(
         kind="requester_matched",
         to=request.email,
@@ -81,10 +102,12 @@ def expected_contact_to_requester(
             "due_on": due_date_words(
                 assignment.contact_due_at, calendar=calendar, language=request.interface_language
             ),
+            "date_changed": date_changed,
         },
         language=request.interface_language,
         request_public_id=request.public_id,
     )
+    return True
 
 
 def handed_back_to_administrators(request: SupportRequest) -> None:
