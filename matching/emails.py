@@ -34,6 +34,9 @@ def match_link(request: SupportRequest) -> str:
 
 def _to_supporter(assignment: Assignment, *, kind: str, template: str) -> None:
     user = assignment.supporter.user
+    if not user.is_active:
+        # A supporter who left is told nothing more; their contacts are the program's now.
+        return
     queue_email(
         kind=kind,
         to=user.email,
@@ -163,5 +166,24 @@ def debrief_to_administrators(debrief: DebriefRequest) -> None:
             **program.email_context(),
             **program.urgent_context(),
             "link": _absolute(reverse("admin:matching_debriefrequest_change", args=[debrief.pk])),
+        },
+    )
+
+
+def departed_supporters_contacts_to_administrators(contacts: list[Assignment]) -> None:
+    """Tell every administrator how many contacts a departed supporter left, by case code.
+
+    No name, neither the supporter's nor anyone's: each case code links to its Match page.
+    """
+    email_administrators(
+        kind="supporter_deactivated",
+        template="matching/supporter_deactivated",
+        context={
+            **current().email_context(),
+            "count": len(contacts),
+            "contacts": [
+                {"case_code": contact.request.case_code, "link": match_link(contact.request)}
+                for contact in contacts
+            ],
         },
     )

@@ -220,6 +220,20 @@ def contacts_of(supporter: Supporter) -> QuerySet[ActiveContact]:
     return _active_contacts().filter(supporter=supporter).order_by("contact_due_at", "pk")
 
 
+def contacts_of_inactive_supporters() -> QuerySet[Assignment]:
+    """Return the active contacts whose supporter's account is inactive, most urgent first.
+
+    A supporter who left keeps their contacts until an administrator reassigns each: this
+    is the list of those to reassign, with the request and supporter in the same query.
+    """
+    return (
+        assignments()
+        .filter(ended_at__isnull=True, supporter__user__is_active=False)
+        .select_related("request", "supporter")
+        .order_by("contact_due_at", "pk")
+    )
+
+
 def may_see_contact(user: AbstractBaseUser | AnonymousUser, assignment: Assignment) -> bool:
     """Decide whether `user` may see this assignment's contact: the one rule for it.
 

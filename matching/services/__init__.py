@@ -5,6 +5,7 @@ that takes `now`, enforces its rule and queues its emails through the outbox.
 - `contacts`: the supporter's first contact, conversations, hand-back and closure;
 - `notes`: the scratch note and its purge;
 - `safety`: safety concerns and debriefs;
+- `departures`: a supporter who leaves, with the contacts they leave behind;
 - `sweeps`: the periodic reminders and escalations (safety concerns' included);
 - `common`: the refusal, the locks and ending an assignment, which they share.
 """
@@ -12,6 +13,7 @@ that takes `now`, enforces its rule and queues its emails through the outbox.
 from .assignments import assign_supporter, reassign, withdraw_request
 from .common import MatchingRefused
 from .contacts import close_request, hand_back, log_conversation, record_first_contact
+from .departures import deactivate_supporter
 from .notes import destroy_note, note_lifetime, purge_expired_notes, save_note
 from .safety import (
     ask_for_debrief,
@@ -33,6 +35,7 @@ __all__ = [
     "ask_for_debrief",
     "assign_supporter",
     "close_request",
+    "deactivate_supporter",
     "destroy_note",
     "escalate_overdue",
     "flag_safety_concern",

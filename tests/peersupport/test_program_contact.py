@@ -84,7 +84,7 @@ def render(template: str) -> tuple[str, str, str]:
         "referrer_name": "Casey",
         "preferred_contact": "Email",
         "count": 2,
-        "case_codes": ["PS-ACDEFG", "PS-HJKMNP"],
+        "contacts": [{"case_code": "PS-ACDEFG", "link": "http://127.0.0.1:8000/a/"}],
     }
     return render_email(template=template, context=context, language="en")
 
