@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.phones import tel_digits
 from notifications.services import Email, queue_email, queue_emails
 
 from .lockout import unlock_sign_in
@@ -182,6 +183,11 @@ def _queue_reset_email(*, email: str, now: datetime) -> int:
             # accounts sits below programs: its own emails read the program from settings.
             "program_name": settings.PROGRAM_NAME,
             "program_contact_email": settings.PROGRAM_CONTACT_EMAIL,
+            "program_contact_phone": settings.PROGRAM_CONTACT_PHONE,
+            "program_contact_tel": tel_digits(settings.PROGRAM_CONTACT_PHONE),
+            "program_is_reachable": bool(
+                settings.PROGRAM_CONTACT_EMAIL or settings.PROGRAM_CONTACT_PHONE
+            ),
         },
         language=user.language,
         now=now,

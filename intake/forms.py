@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import form_helper
+from core.phones import phone_number
 from programs.models import Region
 from programs.program import current
 from programs.selectors import regions
@@ -29,7 +30,6 @@ NAME_MAX = 100
 PHONE_MAX = 30
 BEST_TIMES_MAX = 200
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-PHONE_CHARACTERS = re.compile(r"^[0-9+().\- ]+(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
 
 
 if TYPE_CHECKING:
@@ -49,12 +49,6 @@ MATCHING_HINTS = (
 def no_control_characters(value: str) -> None:
     if CONTROL_CHARACTERS.search(value):
         raise ValidationError(_("Use letters, spaces and punctuation only, on one line."))
-
-
-def phone_number(value: str) -> None:
-    digits = sum(ch.isdigit() for ch in value)
-    if not PHONE_CHARACTERS.match(value) or not 7 <= digits <= 15:
-        raise ValidationError(_("Enter a phone number with its area code, such as 604 555 0123."))
 
 
 def _name_field(label: Text, help_text: Text = "", required: bool = True) -> forms.CharField:
@@ -176,12 +170,20 @@ class SupporterChoiceMixin(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    # A listed supporter named by `?supporter=` who cannot be chosen today: the page says
+    # so and offers the others, rather than dropping the choice silently.
+    unavailable_choice: Supporter | None = None
+    has_other_choices: bool = False
+
     def set_supporter_choices(self, *, preselect: str | None = None) -> None:
         today = current().today()
         listed = list(listed_supporters(today=today))
         available_slugs = {
             supporter.slug for supporter in listed if supporter.availability.is_available
         }
+        if preselect and not self.is_bound and preselect not in available_slugs:
+            self.unavailable_choice = next((s for s in listed if s.slug == preselect), None)
+            self.has_other_choices = bool(available_slugs)
         if not listed:
             del self.fields["preferred_supporter"]
             del self.fields["avoid_supporters"]
@@ -192,7 +194,8 @@ class SupporterChoiceMixin(forms.Form):
             available_supporters(today=today).filter(is_listed=True).order_by("display_name")
         )
         avoid.queryset = listed_supporters(today=today)
-        # An unknown or unavailable slug preselects nothing, and says nothing.
+        # An unknown or unlisted slug preselects nothing and says nothing (it may not be
+        # told apart from a typo); an unavailable listed one preselects nothing, and says why.
         if preselect and preselect in available_slugs and not self.is_bound:
             self.initial["preferred_supporter"] = preselect
 
@@ -314,7 +317,10 @@ class ColleagueReferralForm(HoneypotMixin, PreferencesMixin, forms.Form):
     )
     colleague_email = _email_field(_("Your colleague's email address"))
     colleague_phone = _phone_field(_("Your colleague's phone number (optional)"))
-    referrer_name = _name_field(_("Your name"))
+    referrer_name = _name_field(
+        _("Your name"),
+        _("Your colleague will be told that you referred them: the email we send them names you."),
+    )
     referrer_email = _email_field(
         _("Your email address"),
         _("We will let you know we received this. We will not tell you whether they take it up."),
@@ -370,6 +376,16 @@ class ColleagueReferralForm(HoneypotMixin, PreferencesMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         _check_reachable(self, "colleague_email", "colleague_phone")
+        referrer, colleague = cleaned.get("referrer_email"), cleaned.get("colleague_email")
+        if referrer and colleague and referrer.casefold() == colleague.casefold():
+            # The colleague's confirmation link would go to the referrer.
+            self.add_error(
+                "referrer_email",
+                _(
+                    "Give your own email address here: this one is your colleague's. We "
+                    "email the link to confirm to your colleague, and a note to you."
+                ),
+            )
         return cleaned
 
 
@@ -394,9 +410,19 @@ class ReferralConfirmForm(PreferencesMixin, MatchingHintsMixin, SupporterChoiceM
         "acknowledge",
     ]
 
-    def __init__(self, *args: Any, has_email: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, has_email: bool = True, phone_ending: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.has_email = has_email
+        # The number the referrer gave is never shown whole: the link may be forwarded.
+        self.phone_ending = phone_ending
+        if phone_ending:
+            self.fields["phone"].label = _("A different phone number (optional)")
+            self.fields["phone"].help_text = _(
+                "We have a number ending in %(ending)s from your colleague. To be reached "
+                "on another, enter it here; leave it empty to keep that one."
+            ) % {"ending": phone_ending}
         self.drop_region_when_none()
         self.set_supporter_choices()
         hints = [name for name in MATCHING_HINTS if name in self.fields]
@@ -419,7 +445,8 @@ class ReferralConfirmForm(PreferencesMixin, MatchingHintsMixin, SupporterChoiceM
         cleaned = super().clean() or {}
         method = cleaned.get("preferred_contact")
         wants_phone = method in (ContactMethod.PHONE, ContactMethod.TEXT)
-        if wants_phone and not cleaned.get("phone") and "phone" not in self.errors:
+        has_phone = bool(cleaned.get("phone") or self.phone_ending)
+        if wants_phone and not has_phone and "phone" not in self.errors:
             self.add_error("phone", _("Give a phone number to be called or texted."))
         if method == ContactMethod.EMAIL and not self.has_email:
             self.add_error("preferred_contact", _("Choose a phone call or a text message."))

@@ -57,5 +57,21 @@ def referral_by_token(token: str, *, now: datetime | None = None) -> SupportRequ
     )
 
 
+def is_used_referral_link(token: str) -> bool:
+    """Return whether this link token belongs to a referral its colleague already confirmed.
+
+    Confirming keeps the token's hash (not the token) so that the link, opened again, can
+    say the request went through rather than that it never existed.
+    """
+    if not token or len(token) > 100:
+        return False
+    return (
+        requests()
+        .filter(confirmation_token_hash=hash_token(token))
+        .exclude(status=Status.AWAITING_CONFIRMATION)
+        .exists()
+    )
+
+
 def access_log() -> QuerySet[AccessLog]:
     return AccessLog.objects.select_related("user", "request")

@@ -227,6 +227,9 @@ def submit_colleague_referral(
                 template="intake/referral_confirm",
                 context={
                     **program.email_context(),
+                    # The colleague is told who referred them (the referral form says so).
+                    "referrer_name": referrer_name,
+                    "case_code": request.case_code,
                     "link": settings.SITE_URL + reverse("intake:referral", args=[token]),
                     "days": program.referral_confirm_days,
                 },
@@ -259,10 +262,11 @@ def confirm_referral(
     phone: str | None = None,
     now: datetime | None = None,
 ) -> SupportRequest:
-    """The referred colleague confirms: the request enters the queue and the link dies.
+    """The referred colleague confirms: the request enters the queue and the link is spent.
 
-    Side effects: the colleague's confirmation email with the case code, and the
-    administrators' notice.
+    The token's hash stays, so the link opened again says the request went through
+    (`is_used_referral_link`); it confirms nothing a second time. Side effects: the
+    colleague's confirmation email with the case code, and the administrators' notice.
     """
     now = now or timezone.now()
     found = referral_by_token(token, now=now)
@@ -279,7 +283,6 @@ def confirm_referral(
     request.status = Status.WAITING
     request.confirmed_at = now
     request.waiting_since = now
-    request.confirmation_token_hash = ""
     request.save()
     _confirm_to_requester(request)
     _notify_administrators(request)

@@ -6,17 +6,19 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
+from programs.business_days import load_calendar
+from programs.closures import Closure, closure_ahead
 from programs.program import current
 
 from .forms import ColleagueReferralForm, ReferralConfirmForm, SelfReferralForm
 from .models import SupportRequest
 from .ratelimit import allow_submission
-from .selectors import referral_by_token
+from .selectors import is_used_referral_link, referral_by_token
 from .services import (
     ReferralLinkInvalid,
     confirm_referral,
@@ -54,6 +56,15 @@ def _initial() -> dict[str, Any]:
     return {"submission_key": uuid.uuid4()}
 
 
+def _closure() -> Closure | None:
+    """Return the program's closure today or before the next business day, if any."""
+    return closure_ahead(timezone.now(), calendar=load_calendar())
+
+
+def _form_page(request: HttpRequest, template: str, form: Any) -> HttpResponse:
+    return render(request, template, {"form": form, "closure": _closure()})
+
+
 @sensitive_post_parameters(*IDENTIFYING_FIELDS)
 @sensitive_variables("form")
 @never_cache
@@ -62,7 +73,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
     """Ask for support for oneself."""
     if request.method != "POST":
         form = SelfReferralForm(initial=_initial(), preselect=request.GET.get("supporter"))
-        return render(request, "intake/request_form.html", {"form": form})
+        return _form_page(request, "intake/request_form.html", form)
     if not allow_submission(request):
         return rate_limited(request)
     form = SelfReferralForm(request.POST)
@@ -70,7 +81,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
         _remember_confirmation(request, kind="self")
         return redirect("intake:thanks")
     if not form.is_valid():
-        return render(request, "intake/request_form.html", {"form": form}, status=200)
+        return _form_page(request, "intake/request_form.html", form)
     data = form.cleaned_data
     support_request = submit_self_referral(
         name=data["name"],
@@ -91,10 +102,8 @@ def self_referral(request: HttpRequest) -> HttpResponse:
 def colleague_referral(request: HttpRequest) -> HttpResponse:
     """Refer a colleague who agreed to it."""
     if request.method != "POST":
-        return render(
-            request,
-            "intake/referral_form.html",
-            {"form": ColleagueReferralForm(initial=_initial())},
+        return _form_page(
+            request, "intake/referral_form.html", ColleagueReferralForm(initial=_initial())
         )
     if not allow_submission(request):
         return rate_limited(request)
@@ -103,7 +112,7 @@ def colleague_referral(request: HttpRequest) -> HttpResponse:
         _remember_confirmation(request, kind="referral")
         return redirect("intake:thanks")
     if not form.is_valid():
-        return render(request, "intake/referral_form.html", {"form": form})
+        return _form_page(request, "intake/referral_form.html", form)
     data = form.cleaned_data
     submit_colleague_referral(
         colleague_name=data["colleague_name"],
@@ -133,43 +142,66 @@ def thanks(request: HttpRequest) -> HttpResponse:
             "case_code": confirmation.get("case_code", ""),
             "deadline_days": program.contact_deadline_business_days,
             "confirmation_required": program.referral_confirmation_required,
+            "closure": _closure(),
         },
     )
 
 
+def _link_gone(request: HttpRequest, token: str) -> HttpResponse:
+    """Say why a colleague's link no longer works: used to confirm already, or gone."""
+    if is_used_referral_link(token):
+        return render(request, "intake/referral_already_confirmed.html")
+    return render(request, "intake/referral_link_invalid.html")
+
+
+def _phone_ending(phone: str) -> str:
+    """Return the last two digits of a phone number, all of it a link page may show."""
+    digits = [ch for ch in phone if ch.isdigit()]
+    return "".join(digits[-2:]) if len(digits) >= 2 else ""
+
+
 @sensitive_post_parameters("phone", "best_times")
-@sensitive_variables("token")
+@sensitive_variables("token", "found")
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def referral(request: HttpRequest, token: str) -> HttpResponse:
-    """The referred colleague confirms, with their preferences, or declines."""
+    """The referred colleague confirms, with their own preferences, or declines (asked twice).
+
+    The reasons the referrer chose are not pre-ticked (the colleague chooses their own),
+    and the phone the referrer gave shows only as its last two digits.
+    """
     found: SupportRequest | None = referral_by_token(token)
     if found is None:
-        return render(request, "intake/referral_link_invalid.html")
+        return _link_gone(request, token)
     initial = {
         "preferred_contact": found.preferred_contact,
         "modality": found.modality,
         "language": found.language,
-        "reasons": found.reasons,
-        "phone": found.phone,
     }
+    has_email, phone_ending = bool(found.email), _phone_ending(found.phone)
     if request.method != "POST":
-        form = ReferralConfirmForm(initial=initial, has_email=bool(found.email))
-        return render(request, "intake/referral_confirm.html", {"form": form})
-    if request.POST.get("action") == "decline":
+        form = ReferralConfirmForm(initial=initial, has_email=has_email, phone_ending=phone_ending)
+        return _form_page(request, "intake/referral_confirm.html", form)
+    action = request.POST.get("action")
+    if action == "decline":
+        # Deleting cannot be undone: ask once more.
+        return render(request, "intake/referral_decline_confirm.html")
+    if action == "decline_confirmed":
         try:
             decline_referral(token=token)
         except ReferralLinkInvalid:
-            return render(request, "intake/referral_link_invalid.html")
+            return _link_gone(request, token)
         return render(request, "intake/referral_declined.html")
-    form = ReferralConfirmForm(request.POST, initial=initial, has_email=bool(found.email))
+    form = ReferralConfirmForm(
+        request.POST, initial=initial, has_email=has_email, phone_ending=phone_ending
+    )
     if not form.is_valid():
-        return render(request, "intake/referral_confirm.html", {"form": form})
+        return _form_page(request, "intake/referral_confirm.html", form)
     try:
         confirmed = confirm_referral(
             token=token, preferences=form.preferences(), phone=form.cleaned_data.get("phone")
         )
     except ReferralLinkInvalid:
-        return render(request, "intake/referral_link_invalid.html")
+        return _link_gone(request, token)
     _remember_confirmation(request, kind="confirmed", case_code=confirmed.case_code)
     return redirect("intake:thanks")

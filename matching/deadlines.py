@@ -113,6 +113,11 @@ def waiting_words(waiting_since: datetime, *, now: datetime, calendar: Calendar)
     }
 
 
+def due_date_changed(before: datetime | None, after: datetime, *, calendar: Calendar) -> bool:
+    """Return whether a deadline now falls on another local day than it did (None: no date)."""
+    return before is None or calendar.local_date(before) != calendar.local_date(after)
+
+
 def due_date_words(
     contact_due_at: datetime, *, calendar: Calendar, language: str | None = None
 ) -> str:

@@ -5,6 +5,8 @@ Staff emails carry a case code and a link, never a name, an address or a reason
 the subject, nothing that reads as distress.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -15,8 +17,8 @@ from notifications.services import queue_email
 from programs.business_days import Calendar
 from programs.program import current
 
-from .deadlines import due_date_words
-from .models import Assignment
+from .deadlines import due_date_changed, due_date_words
+from .models import Assignment, DebriefRequest, SafetyConcern
 
 
 def _absolute(path: str) -> str:
@@ -33,6 +35,9 @@ def match_link(request: SupportRequest) -> str:
 
 def _to_supporter(assignment: Assignment, *, kind: str, template: str) -> None:
     user = assignment.supporter.user
+    if not user.is_active:
+        # A supporter who left is told nothing more; their contacts are the program's now.
+        return
     queue_email(
         kind=kind,
         to=user.email,
@@ -68,13 +73,32 @@ def reminder_to_supporter(assignment: Assignment) -> None:
     _to_supporter(assignment, kind="contact_reminder", template="matching/contact_reminder")
 
 
+def requester_hears_of_matches(request: SupportRequest) -> bool:
+    """Return whether this requester is emailed by when to expect contact."""
+    return current().notify_requester_on_match and bool(request.email)
+
+
 def expected_contact_to_requester(
-    request: SupportRequest, assignment: Assignment, *, calendar: Calendar
-) -> None:
-    """Tell the requester by when to expect the supporter, in words, in their language."""
+    request: SupportRequest,
+    assignment: Assignment,
+    *,
+    calendar: Calendar,
+    previously_due_at: datetime | None = None,
+) -> bool:
+    """Tell the requester by when to expect a supporter, in words, in their language.
+
+    After a reassignment or a hand-back (`previously_due_at`, the date they were last
+    given), only a changed date is news: the same date sends nothing, a new one says it
+    changed. Return whether an email was queued.
+    """
     program = current()
-    if not program.notify_requester_on_match or not request.email:
-        return
+    if not requester_hears_of_matches(request):
+        return False
+    date_changed = previously_due_at is not None
+    if date_changed and not due_date_changed(
+        previously_due_at, assignment.contact_due_at, calendar=calendar
+    ):
+        return False
     queue_email(
         kind="requester_matched",
         to=request.email,
@@ -85,10 +109,12 @@ def expected_contact_to_requester(
             "due_on": due_date_words(
                 assignment.contact_due_at, calendar=calendar, language=request.interface_language
             ),
+            "date_changed": date_changed,
         },
         language=request.interface_language,
         request_public_id=request.public_id,
     )
+    return True
 
 
 def handed_back_to_administrators(request: SupportRequest) -> None:
@@ -116,23 +142,56 @@ def unmatched_to_administrators(request: SupportRequest) -> None:
     )
 
 
-def safety_concern_to_administrators(request: SupportRequest) -> None:
-    _to_administrators(
-        request,
-        kind="safety_concern",
-        template="matching/safety_concern",
-        link=_absolute(reverse("admin:matching_safetyconcern_changelist")),
+def safety_concern_to_administrators(concern: SafetyConcern, *, again: bool = False) -> None:
+    """Tell every administrator a supporter needs them: the case code, a link to the concern
+    and the program's urgent number. `again` is the re-escalation of one nobody handled."""
+    program = current()
+    request = concern.assignment.request
+    email_administrators(
+        kind="safety_concern_reescalated" if again else "safety_concern",
+        template="matching/safety_concern_again" if again else "matching/safety_concern",
+        context={
+            **program.email_context(),
+            **program.urgent_context(),
+            "case_code": request.case_code,
+            "minutes": program.safety_reescalate_minutes,
+            "link": _absolute(reverse("admin:matching_safetyconcern_change", args=[concern.pk])),
+        },
+        request_public_id=request.public_id,
         urgent=True,
     )
 
 
-def debrief_to_administrators() -> None:
+def debrief_to_administrators(debrief: DebriefRequest) -> None:
+    """Tell every administrator a supporter asked for a debrief: a link, no name or detail."""
+    program = current()
     email_administrators(
         kind="debrief_requested",
         template="matching/debrief_requested",
         context={
+            **program.email_context(),
+            **program.urgent_context(),
+            "link": _absolute(reverse("admin:matching_debriefrequest_change", args=[debrief.pk])),
+        },
+        urgent=True,
+    )
+
+
+def departed_supporters_contacts_to_administrators(contacts: list[Assignment]) -> None:
+    """Tell every administrator how many contacts a departed supporter left, by case code.
+
+    No name, neither the supporter's nor anyone's: each case code links to its Match page.
+    """
+    email_administrators(
+        kind="supporter_deactivated",
+        template="matching/supporter_deactivated",
+        context={
             **current().email_context(),
-            "link": _absolute(reverse("admin:matching_debriefrequest_changelist")),
+            "count": len(contacts),
+            "contacts": [
+                {"case_code": contact.request.case_code, "link": match_link(contact.request)}
+                for contact in contacts
+            ],
         },
         urgent=True,
     )

@@ -298,6 +298,9 @@ class SafetyConcern(CallForHelp):
         related_name="+",
     )
     raised_at = models.DateTimeField(_("raised at"))
+    # Claimed by the re-escalation sweep: a concern nobody marked handled within
+    # SAFETY_REESCALATE_MINUTES is emailed to the administrators once more, once.
+    reescalated_at = models.DateTimeField(_("emailed again at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("safety concern")
@@ -308,7 +311,13 @@ class SafetyConcern(CallForHelp):
                 fields=["raised_at"],
                 name="safetyconcern_open_idx",
                 condition=Q(handled_at__isnull=True),
-            )
+            ),
+            # The re-escalation sweep: open concerns not emailed again yet.
+            models.Index(
+                fields=["raised_at"],
+                name="safetyconcern_reescalate_idx",
+                condition=Q(handled_at__isnull=True, reescalated_at__isnull=True),
+            ),
         ]
         # A second press of the button while the first is open tells nobody twice.
         constraints = open_call_constraints(per="assignment", prefix="safetyconcern")

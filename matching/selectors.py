@@ -57,6 +57,7 @@ class ContactAnnotations(TypedDict):
 
     note_first_written_at: datetime | None
     has_open_safety_concern: bool
+    open_safety_concern_raised_at: datetime | None
 
 
 class CandidateAnnotations(TypedDict):
@@ -195,6 +196,7 @@ def candidates(*, today: date) -> QuerySet[Candidate]:
 
 
 def _active_contacts() -> QuerySet[ActiveContact]:
+    open_concern = SafetyConcern.objects.filter(assignment=OuterRef("pk"), handled_at__isnull=True)
     return (
         assignments()
         .filter(ended_at__isnull=True)
@@ -203,9 +205,8 @@ def _active_contacts() -> QuerySet[ActiveContact]:
             note_first_written_at=Subquery(
                 ScratchNote.objects.filter(assignment=OuterRef("pk")).values("first_written_at")[:1]
             ),
-            has_open_safety_concern=Exists(
-                SafetyConcern.objects.filter(assignment=OuterRef("pk"), handled_at__isnull=True)
-            ),
+            has_open_safety_concern=Exists(open_concern),
+            open_safety_concern_raised_at=Subquery(open_concern.values("raised_at")[:1]),
         )
     )
 
@@ -217,6 +218,20 @@ def contacts_of(supporter: Supporter) -> QuerySet[ActiveContact]:
     `has_open_safety_concern`, so the portal's list costs one query.
     """
     return _active_contacts().filter(supporter=supporter).order_by("contact_due_at", "pk")
+
+
+def contacts_of_inactive_supporters() -> QuerySet[Assignment]:
+    """Return the active contacts whose supporter's account is inactive, most urgent first.
+
+    A supporter who left keeps their contacts until an administrator reassigns each: this
+    is the list of those to reassign, with the request and supporter in the same query.
+    """
+    return (
+        assignments()
+        .filter(ended_at__isnull=True, supporter__user__is_active=False)
+        .select_related("request", "supporter")
+        .order_by("contact_due_at", "pk")
+    )
 
 
 def may_see_contact(user: AbstractBaseUser | AnonymousUser, assignment: Assignment) -> bool:
@@ -280,8 +295,35 @@ def open_safety_concerns() -> QuerySet[SafetyConcern]:
     )
 
 
+def open_safety_concerns_of(supporter: Supporter) -> QuerySet[SafetyConcern]:
+    """Return the open safety concerns on the supporter's contacts, ended ones included.
+
+    The portal shows their guidance and whom to call for as long as they are open, even
+    after the contact was closed or handed back. Only the case code and times are read.
+    """
+    return (
+        SafetyConcern.objects.filter(handled_at__isnull=True, assignment__supporter=supporter)
+        .select_related("assignment__request")
+        .only(
+            "pk",
+            "raised_at",
+            "assignment__public_id",
+            "assignment__ended_at",
+            "assignment__request__case_code",
+        )
+        .order_by("raised_at")
+    )
+
+
+def has_open_safety_concern(assignment: Assignment) -> bool:
+    """Return whether a safety concern on this assignment is still open (one query)."""
+    return SafetyConcern.objects.filter(assignment=assignment, handled_at__isnull=True).exists()
+
+
 def safety_concerns() -> QuerySet[SafetyConcern]:
-    return SafetyConcern.objects.select_related("assignment__request", "raised_by", "handled_by")
+    return SafetyConcern.objects.select_related(
+        "assignment__request", "assignment__supporter", "raised_by", "handled_by"
+    )
 
 
 def debrief_requests() -> QuerySet[DebriefRequest]:

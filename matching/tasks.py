@@ -39,6 +39,12 @@ def remind_unmatched() -> int:
     return _drain(services.remind_unmatched)
 
 
+@periodic_task("matching.tasks.reescalate_safety_concerns")
+def reescalate_safety_concerns() -> int:
+    """Email administrators again about safety concerns nobody marked handled in time."""
+    return _drain(services.reescalate_safety_concerns)
+
+
 @periodic_task("matching.tasks.purge_expired_notes")
 def purge_expired_notes() -> int:
     """Destroy scratch notes NOTE_TTL_HOURS after they were first written."""

@@ -15,7 +15,8 @@ import django_stubs_ext
 import environ
 import holidays
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +64,35 @@ def _non_negative(name: str, default: int) -> int:
     if value < 0:
         raise ImproperlyConfigured(f"{name}: must be a whole number of 0 or more, got {value}")
     return int(value)
+
+
+PHONE_CHARACTERS = set("0123456789+-(). ")
+
+
+def _phone(name: str) -> str:
+    """Read an optional phone number: digits and + - ( ) . spaces, 3 to 15 digits, or empty.
+
+    Shown as given and dialled from a `tel:` link, so anything else (a name, "ask Sam")
+    stops start-up rather than showing a number nobody can call.
+    """
+    value = _read(name, str, "").strip()
+    digits = sum(ch.isdigit() for ch in value)
+    if value and (set(value) - PHONE_CHARACTERS or not 3 <= digits <= 15):
+        raise ImproperlyConfigured(
+            f"{name}: must be a phone number (digits, spaces, + - ( ) .), got {value!r}"
+        )
+    return str(value)
+
+
+def _email_address(name: str) -> str:
+    """Read an optional email address, or empty."""
+    value = _read(name, str, "").strip()
+    try:
+        if value:
+            validate_email(value)
+    except ValidationError:
+        raise ImproperlyConfigured(f"{name}: must be an email address, got {value!r}") from None
+    return str(value)
 
 
 def _crisis_resources() -> list[dict[str, str]] | None:
@@ -136,7 +166,14 @@ CRISIS_RESOURCES = _crisis_resources()
 INTAKE_LIMIT_PER_IP_PER_HOUR = _positive("INTAKE_LIMIT_PER_IP_PER_HOUR", 10)
 INTAKE_LIMIT_PER_HOUR = _positive("INTAKE_LIMIT_PER_HOUR", 200)
 TRUSTED_PROXY_COUNT = _non_negative("TRUSTED_PROXY_COUNT", 0)
-PROGRAM_CONTACT_EMAIL = _read("PROGRAM_CONTACT_EMAIL", str, "")
+PROGRAM_CONTACT_EMAIL = _email_address("PROGRAM_CONTACT_EMAIL")
+PROGRAM_CONTACT_PHONE = _phone("PROGRAM_CONTACT_PHONE")
+# Whom a supporter calls now about a safety concern: shown to signed-in supporters only.
+PROGRAM_URGENT_PHONE = _phone("PROGRAM_URGENT_PHONE")
+# Emails to requesters and colleagues say "Your request PS-..." and never the program's
+# name in the subject: subjects show on lock screens and shared screens.
+DISCREET_SUBJECT = _bool("DISCREET_SUBJECT", True)
+SAFETY_REESCALATE_MINUTES = _positive("SAFETY_REESCALATE_MINUTES", 60)
 
 # --- Retention (DESIGN.md "Keep it shorter") ------------------------------------------------
 
@@ -489,6 +526,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # The safety net for password resets whose wake-up never reached a worker.
     "send-password-resets": {
         "task": "accounts.tasks.send_password_resets",
+        "schedule": timedelta(minutes=1),
+    },
+    # Every minute: a safety concern is re-escalated within a minute of its delay. The
+    # query reads a partial index of open concerns, nearly always empty.
+    "reescalate-safety-concerns": {
+        "task": "matching.tasks.reescalate_safety_concerns",
         "schedule": timedelta(minutes=1),
     },
 }

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.phones import tel_digits
+
 
 @dataclass(frozen=True)
 class CrisisResource:
@@ -14,9 +16,7 @@ class CrisisResource:
     @property
     def tel(self) -> str:
         """Return the digits of a phone contact, for a tel: link ('' when not a number)."""
-        if not self.contact or any(ch not in "0123456789+-(). " for ch in self.contact):
-            return ""
-        return "".join(ch for ch in self.contact if ch.isdigit() or ch == "+")
+        return tel_digits(self.contact)
 
 
 def crisis_resources() -> list[CrisisResource]:

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from core.phones import tel_digits
+
 from .crisis import CrisisResource, crisis_resources
 
 
@@ -23,6 +25,10 @@ class Program:
 
     name: str
     contact_email: str
+    contact_phone: str
+    # Whom a supporter calls now about a safety concern: for signed-in supporters and the
+    # administrators' emails only, so it is in neither `email_context` nor `page_context`.
+    urgent_phone: str
     time_zone: ZoneInfo
     holidays_country: str
     holidays_subdiv: str | None
@@ -33,12 +39,16 @@ class Program:
     referral_confirm_days: int
     notify_requester_on_match: bool
     unmatched_withdraw_days: int
+    discreet_subject: bool
+    safety_reescalate_minutes: int
 
     @classmethod
     def from_settings(cls) -> "Program":
         return cls(
             name=settings.PROGRAM_NAME,
             contact_email=settings.PROGRAM_CONTACT_EMAIL,
+            contact_phone=settings.PROGRAM_CONTACT_PHONE,
+            urgent_phone=settings.PROGRAM_URGENT_PHONE,
             time_zone=ZoneInfo(settings.PROGRAM_TIME_ZONE),
             holidays_country=settings.HOLIDAYS_COUNTRY,
             holidays_subdiv=settings.HOLIDAYS_SUBDIV,
@@ -49,6 +59,8 @@ class Program:
             referral_confirm_days=settings.REFERRAL_CONFIRM_DAYS,
             notify_requester_on_match=settings.NOTIFY_REQUESTER_ON_MATCH,
             unmatched_withdraw_days=settings.UNMATCHED_WITHDRAW_DAYS,
+            discreet_subject=settings.DISCREET_SUBJECT,
+            safety_reescalate_minutes=settings.SAFETY_REESCALATE_MINUTES,
         )
 
     def crisis_resources(self) -> list[CrisisResource]:
@@ -63,9 +75,29 @@ class Program:
         """Return `moment` on the program's clock."""
         return timezone.localtime(moment, self.time_zone)
 
+    @property
+    def is_reachable(self) -> bool:
+        """Return whether people can write or call the program (an address or a number)."""
+        return bool(self.contact_email or self.contact_phone)
+
     def email_context(self) -> dict[str, Any]:
-        """Return what every email of the program says about it: its name and contact."""
-        return {"program_name": self.name, "program_contact_email": self.contact_email}
+        """Return what every email of the program says about it: its name and contact.
+
+        `discreet_subject` tells the subjects of emails to requesters and colleagues to
+        leave the program's name out.
+        """
+        return {
+            "program_name": self.name,
+            "program_contact_email": self.contact_email,
+            "program_contact_phone": self.contact_phone,
+            "program_contact_tel": tel_digits(self.contact_phone),
+            "program_is_reachable": self.is_reachable,
+            "discreet_subject": self.discreet_subject,
+        }
+
+    def urgent_context(self) -> dict[str, Any]:
+        """Return whom to call now about a safety concern: for supporters and administrators."""
+        return {"urgent_phone": self.urgent_phone, "urgent_tel": tel_digits(self.urgent_phone)}
 
     def page_context(self) -> dict[str, Any]:
         """Return what every page says about the program, crisis resources included."""

@@ -9,6 +9,11 @@ if [ ! -f .env ]; then
 # Written by make run for a development site. Never use these values in production.
 DEBUG=True
 SECRET_KEY=$secret
+# Demo values (555-01xx numbers are fictional): pages and emails show how to reach the
+# program, and a supporter who flags a safety concern sees whom to call.
+PROGRAM_CONTACT_EMAIL=peer-support@example.org
+PROGRAM_CONTACT_PHONE=604 555 0100
+PROGRAM_URGENT_PHONE=604 555 0199
 ENV
   echo "run: wrote .env for a development site"
 fi

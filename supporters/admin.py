@@ -45,10 +45,10 @@ class SupporterAdmin(admin.ModelAdmin[Supporter]):
             {"fields": ("capacity", "accepts_new", "away_until", "is_listed", "availability_now")},
         ),
         (_("Readiness"), {"fields": ("trained_on", "agreement_signed_on")}),
-        (_("Account"), {"fields": ("account",)}),
+        (_("Account"), {"fields": ("account", "phone")}),
     )
     add_fieldsets = (
-        (_("Account"), {"fields": ("email", "language")}),
+        (_("Account"), {"fields": ("email", "language", "phone")}),
         (_("Profile"), {"fields": ("display_name", "pronouns", "bio")}),
         (
             _("Matching"),

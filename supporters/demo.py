@@ -35,6 +35,7 @@ SUPPORTERS_DEMO: list[dict[str, Any]] = [
         "region": "Fraser",
         "bio": "Family physician in a community practice; I have been through a college "
         "complaint and I am glad to listen.",
+        "phone": "604 555 0142",  # 555-01xx: a fictional number, for the program's use
         "state": "available",
     },
     {
@@ -59,6 +60,7 @@ SUPPORTERS_DEMO: list[dict[str, Any]] = [
         "modalities": [Modality.IN_PERSON, Modality.VIDEO],
         "region": "Interior",
         "bio": "Psychiatry resident. Residency is a lot; you do not have to carry it alone.",
+        "phone": "250 555 0117",
         "state": "not_accepting",
     },
     {
@@ -112,6 +114,7 @@ def run() -> list[tuple[str, str, str]]:
                 trained_on=None if state == "untrained" else TRAINED_ON,
                 agreement_signed_on=None if state == "untrained" else SIGNED_ON,
                 is_listed=state != "unlisted",
+                phone=item.get("phone", ""),
             )
         sign_ins.append((SIGN_IN_LABELS[state], item["email"], DEMO_PASSWORD))
     return sign_ins

@@ -111,6 +111,7 @@ ADMIN_FIELDS = [
     "trained_on",
     "agreement_signed_on",
     "is_listed",
+    "phone",
 ]
 
 

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.phones import phone_number
 from programs.models import Region
 from programs.vocabulary import CareerStage, Language, Modality, SpecialtyGroup
 
@@ -138,6 +139,18 @@ class Supporter(models.Model):
     trained_on = models.DateField(_("training completed on"), null=True, blank=True)
     agreement_signed_on = models.DateField(
         _("confidentiality agreement signed on"), null=True, blank=True
+    )
+    # For the program's use only (an administrator calls back about a safety concern):
+    # shown in the admin, never on a public page or to requesters.
+    phone = models.CharField(
+        _("phone (program use only)"),
+        max_length=30,
+        blank=True,
+        validators=[phone_number],
+        help_text=_(
+            "Where an administrator can reach this supporter quickly, for example about a "
+            "safety concern. Only administrators see it; it is never shown publicly."
+        ),
     )
     is_listed = models.BooleanField(
         _("listed publicly"),

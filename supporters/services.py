@@ -54,6 +54,7 @@ def invite_supporter(
     trained_on: date | None = None,
     agreement_signed_on: date | None = None,
     is_listed: bool = False,
+    phone: str = "",
     now: datetime | None = None,
 ) -> Supporter:
     """Create a supporter's account (no usable password) and profile, and invite them.
@@ -83,6 +84,7 @@ def invite_supporter(
         trained_on=trained_on,
         agreement_signed_on=agreement_signed_on,
         is_listed=is_listed,
+        phone=phone,
     )
     send_invitation(supporter=supporter, now=now)
     return supporter

@@ -34,7 +34,8 @@ from programs.vocabulary import Reason, WithdrawalReason
 from supporters.models import Supporter
 from supporters.selectors import roster
 
-from ..deadlines import deadline_of, due_date_words, waiting_words
+from ..deadlines import deadline_of, due_date_changed, due_date_words, waiting_words
+from ..emails import requester_hears_of_matches
 from ..models import QueuedRequest
 from ..ranking import Suggestion, rank
 from ..selectors import (
@@ -336,6 +337,7 @@ class QueuedRequestAdmin(CaseCodeSearchMixin, admin.ModelAdmin[QueuedRequest]):
             messages.error(request, _("Choose a supporter from the list; nothing was changed."))
             return
         calendar = load_calendar()
+        current = active_assignment(support_request) if reassigning else None
         service = reassign if reassigning else assign_supporter
         assignment = service(
             request=support_request,
@@ -357,6 +359,17 @@ class QueuedRequestAdmin(CaseCodeSearchMixin, admin.ModelAdmin[QueuedRequest]):
                 "date": due_date_words(assignment.contact_due_at, calendar=calendar),
             },
         )
+        if current is not None and requester_hears_of_matches(support_request):
+            # The service emails the requester only when the date changes: say which it was.
+            same_date = not due_date_changed(
+                current.contact_due_at, assignment.contact_due_at, calendar=calendar
+            )
+            messages.info(
+                request,
+                _("The date to expect contact is unchanged, so the requester is not emailed again.")
+                if same_date
+                else _("The requester is emailed the new date to expect contact."),
+            )
 
     @staticmethod
     def _posted_supporter(request: HttpRequest) -> Supporter | None:

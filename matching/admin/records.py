@@ -1,28 +1,32 @@
 """Matching's records in the admin: assignments, safety concerns and debrief requests.
 
 Each is a record to read, changed only through the services; the calls for help have one
-action, "Mark handled". Scratch notes are never registered: nobody but their writer ever
-reads them.
+button on their page, "Mark handled". Scratch notes are never registered: nobody but
+their writer ever reads them.
 """
 
 from datetime import datetime
 from typing import Any, cast
 
 from django.contrib import admin, messages
-from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.admin import CaseCodeSearchMixin, ReadOnlyAdminMixin
+from core.phones import tel_digits
+from supporters.models import Supporter
 
 from ..models import Assignment, DebriefRequest, SafetyConcern
 from ..selectors import assignments_for_staff, debrief_requests, safety_concerns
 from ..services import mark_debrief_handled, mark_safety_concern_handled
-
-CHANGE_LIST_AND_FORM = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
 
 def _user(request: HttpRequest) -> User:
@@ -96,102 +100,170 @@ class HandledFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _when(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "j M Y, H:i")
+
+
 def _state(handled_at: datetime | None, handled_by: User | None) -> str:
     if handled_at is None:
         return str(_("Open"))
     return str(_("Handled %(date)s by %(name)s")) % {
-        "date": formats.date_format(timezone.localtime(handled_at), "j M Y, H:i"),
+        "date": _when(handled_at),
         "name": handled_by.get_full_name() if handled_by else "",
     }
 
 
-class HandledAdmin[M: Model](ReadOnlyAdminMixin, admin.ModelAdmin[M]):
-    """A read-only list of calls for help whose one action is "Mark handled"."""
+def _supporter_phone(supporter: Supporter) -> SafeString:
+    """The supporter's phone as a tel: link, or where to add one (administrators only)."""
+    if supporter.phone:
+        return format_html(
+            '<a class="matching-phone" href="tel:{}">{}</a>',
+            tel_digits(supporter.phone),
+            supporter.phone,
+        )
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("No phone on file."),
+        reverse("admin:supporters_supporter_change", args=[supporter.pk]),
+        _("Add one to the supporter's profile"),
+    )
+
+
+class HandledAdmin[M: SafetyConcern | DebriefRequest](ReadOnlyAdminMixin, admin.ModelAdmin[M]):
+    """A read-only record of a call for help, with one button on its page: "Mark handled".
+
+    A button on the record's own page, rather than an entry of the actions menu, so that
+    the administrator marks handled the one call they have just dealt with, and sees who
+    raised it and how to reach them while doing so.
+    """
 
     list_filter = [HandledFilter]
     show_full_result_count = False
+    actions = None
+    change_form_template = "admin/matching/handled_change_form.html"
+
+    def mark_handled(self, obj: M, *, handled_by: User) -> bool:
+        raise NotImplementedError
 
     def has_mark_handled_permission(self, request: HttpRequest) -> bool:
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
-    def _report_handled(self, request: HttpRequest, handled: int, skipped: int) -> None:
-        if handled:
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method == "POST" and "_mark_handled" in request.POST:
+            return self._mark_handled(request, object_id)
+        return super().change_view(
+            request,
+            object_id,
+            form_url,
+            {
+                **(extra_context or {}),
+                "can_mark_handled": self.has_mark_handled_permission(request),
+            },
+        )
+
+    def _mark_handled(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Mark this one handled through its service, then show its page again (PRG)."""
+        if not self.has_mark_handled_permission(request):
+            raise PermissionDenied
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if self.mark_handled(obj, handled_by=_user(request)):
+            self.message_user(request, _("Marked handled."), messages.SUCCESS)
+        else:
+            obj.refresh_from_db(fields=["handled_at", "handled_by"])
             self.message_user(
                 request,
-                ngettext("Marked %(count)d as handled.", "Marked %(count)d as handled.", handled)
-                % {"count": handled},
-                messages.SUCCESS,
-            )
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d was already handled.", "%(count)d were already handled.", skipped
-                )
-                % {"count": skipped},
+                _("This was already marked handled: %(state)s.")
+                % {"state": _state(obj.handled_at, obj.handled_by)},
                 messages.WARNING,
             )
+        return redirect(request.path)
+
+    @admin.display(description=_("state"), ordering="handled_at")
+    def state(self, obj: M) -> str:
+        return _state(obj.handled_at, obj.handled_by)
 
 
 @admin.register(SafetyConcern)
 class SafetyConcernAdmin(HandledAdmin[SafetyConcern]):
-    list_display = ["case_code", "raised_at", "raised_by_name", "state"]
-    fields = readonly_fields = ("case_code", "raised_at", "raised_by_name", "state")
-    actions = ["mark_handled"]
+    list_display = ["case_code", "raised_at", "raised_by_name", "reescalated", "state"]
+    fields = readonly_fields = (
+        "match_link",
+        "request_status",
+        "raised_at",
+        "raised_by_name",
+        "raised_by_phone",
+        "reescalated",
+        "state",
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SafetyConcern]:
         return safety_concerns()
+
+    def mark_handled(self, obj: SafetyConcern, *, handled_by: User) -> bool:
+        return mark_safety_concern_handled(concern=obj, handled_by=handled_by)
 
     @admin.display(description=_("case code"), ordering="assignment__request__case_code")
     def case_code(self, obj: SafetyConcern) -> str:
         return obj.assignment.request.case_code
 
+    @admin.display(description=_("request"))
+    def match_link(self, obj: SafetyConcern) -> SafeString:
+        support_request = obj.assignment.request
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:matching_queuedrequest_match", args=[support_request.public_id]),
+            _("%(code)s: open its Match page") % {"code": support_request.case_code},
+        )
+
+    @admin.display(description=_("request's state now"))
+    def request_status(self, obj: SafetyConcern) -> str:
+        support_request = obj.assignment.request
+        state = str(support_request.get_status_display())
+        if obj.assignment.ended_at is not None:
+            return str(_("%(status)s (no longer with the supporter who raised this)")) % {
+                "status": state
+            }
+        return state
+
     @admin.display(description=_("raised by"))
     def raised_by_name(self, obj: SafetyConcern) -> str:
-        return obj.raised_by.get_full_name()
+        return obj.assignment.supporter.display_name
 
-    @admin.display(description=_("state"), ordering="handled_at")
-    def state(self, obj: SafetyConcern) -> str:
-        return _state(obj.handled_at, obj.handled_by)
+    @admin.display(description=_("their phone"))
+    def raised_by_phone(self, obj: SafetyConcern) -> SafeString:
+        return _supporter_phone(obj.assignment.supporter)
 
-    @admin.action(
-        description=_("Mark handled"),
-        permissions=["mark_handled"],
-        location=CHANGE_LIST_AND_FORM,
-    )
-    def mark_handled(self, request: HttpRequest, queryset: QuerySet[SafetyConcern]) -> None:
-        results = [
-            mark_safety_concern_handled(concern=concern, handled_by=_user(request))
-            for concern in queryset
-        ]
-        self._report_handled(request, results.count(True), results.count(False))
+    @admin.display(description=_("emailed again"), ordering="reescalated_at")
+    def reescalated(self, obj: SafetyConcern) -> str:
+        if obj.reescalated_at is None:
+            return "—"
+        return _when(obj.reescalated_at)
 
 
 @admin.register(DebriefRequest)
 class DebriefRequestAdmin(HandledAdmin[DebriefRequest]):
     list_display = ["supporter_name", "requested_at", "state"]
-    fields = readonly_fields = ("supporter_name", "requested_at", "state")
-    actions = ["mark_handled"]
+    fields = readonly_fields = ("supporter_name", "supporter_phone", "requested_at", "state")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DebriefRequest]:
         return debrief_requests()
+
+    def mark_handled(self, obj: DebriefRequest, *, handled_by: User) -> bool:
+        return mark_debrief_handled(debrief=obj, handled_by=handled_by)
 
     @admin.display(description=_("supporter"), ordering="supporter__display_name")
     def supporter_name(self, obj: DebriefRequest) -> str:
         return obj.supporter.display_name
 
-    @admin.display(description=_("state"), ordering="handled_at")
-    def state(self, obj: DebriefRequest) -> str:
-        return _state(obj.handled_at, obj.handled_by)
-
-    @admin.action(
-        description=_("Mark handled"),
-        permissions=["mark_handled"],
-        location=CHANGE_LIST_AND_FORM,
-    )
-    def mark_handled(self, request: HttpRequest, queryset: QuerySet[DebriefRequest]) -> None:
-        results = [
-            mark_debrief_handled(debrief=debrief, handled_by=_user(request)) for debrief in queryset
-        ]
-        self._report_handled(request, results.count(True), results.count(False))
+    @admin.display(description=_("their phone"))
+    def supporter_phone(self, obj: DebriefRequest) -> SafeString:
+        return _supporter_phone(obj.supporter)

@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 from accounts.models import User
 from programs.business_days import Calendar
 
-from ..models import Assignment
+from ..selectors import ActiveContact
 from ..services import (
     NotesUnavailable,
     ask_for_debrief,
@@ -32,9 +32,9 @@ from ..services import (
     save_note,
 )
 from .forms import CloseForm, ConversationForm, FirstContactForm, HandBackForm, NoteForm
-from .pages import contact_url, render_contact
+from .pages import contact_url, open_concern_of, render_contact
 
-Handler = Callable[[HttpRequest, User, Assignment, datetime, Calendar], HttpResponse]
+Handler = Callable[[HttpRequest, User, ActiveContact, datetime, Calendar], HttpResponse]
 
 
 def debrief_message(request: HttpRequest, *, created: bool) -> None:
@@ -59,7 +59,7 @@ def debrief_message(request: HttpRequest, *, created: bool) -> None:
 def _invalid(
     request: HttpRequest,
     user: User,
-    assignment: Assignment,
+    assignment: ActiveContact,
     name: str,
     form: forms.Form,
     *,
@@ -70,7 +70,7 @@ def _invalid(
 
 
 def _record_first_contact(
-    request: HttpRequest, user: User, assignment: Assignment, now: datetime, calendar: Calendar
+    request: HttpRequest, user: User, assignment: ActiveContact, now: datetime, calendar: Calendar
 ) -> HttpResponse:
     form = FirstContactForm(request.POST, time_zone=calendar.time_zone)
     if not form.is_valid():
@@ -93,7 +93,7 @@ def _record_first_contact(
 
 
 def _log_conversation(
-    request: HttpRequest, user: User, assignment: Assignment, now: datetime, calendar: Calendar
+    request: HttpRequest, user: User, assignment: ActiveContact, now: datetime, calendar: Calendar
 ) -> HttpResponse:
     form = ConversationForm(request.POST)
     if not form.is_valid():
@@ -122,7 +122,7 @@ def _log_conversation(
 
 @sensitive_variables("form", "text")
 def _save_note(
-    request: HttpRequest, user: User, assignment: Assignment, now: datetime, calendar: Calendar
+    request: HttpRequest, user: User, assignment: ActiveContact, now: datetime, calendar: Calendar
 ) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
@@ -147,7 +147,7 @@ def _save_note(
 
 
 def _destroy_note(
-    request: HttpRequest, user: User, assignment: Assignment, now: datetime, calendar: Calendar
+    request: HttpRequest, user: User, assignment: ActiveContact, now: datetime, calendar: Calendar
 ) -> HttpResponse:
     if destroy_note(assignment=assignment):
         messages.success(request, _("Your note is destroyed."))
@@ -157,15 +157,16 @@ def _destroy_note(
 
 
 def _hand_back(
-    request: HttpRequest, user: User, assignment: Assignment, now: datetime, calendar: Calendar
+    request: HttpRequest, user: User, assignment: ActiveContact, now: datetime, calendar: Calendar
 ) -> HttpResponse:
-    form = HandBackForm(request.POST)
+    form = HandBackForm(request.POST, open_concern=open_concern_of(assignment, calendar=calendar))
     if not form.is_valid():
         return _invalid(request, user, assignment, "hand_back", form, now=now, calendar=calendar)
     support_request = hand_back(
         assignment=assignment,
         reason=form.cleaned_data["reason"],
         handed_back_by=user,
+        open_concern_confirmed=form.cleaned_data.get("confirm_open_concern", False),
         now=now,
     )
     messages.success(
@@ -180,9 +181,13 @@ def _hand_back(
 
 
 def _close(
-    request: HttpRequest, user: User, assignment: Assignment, now: datetime, calendar: Calendar
+    request: HttpRequest, user: User, assignment: ActiveContact, now: datetime, calendar: Calendar
 ) -> HttpResponse:
-    form = CloseForm(request.POST, status=assignment.request.status)
+    form = CloseForm(
+        request.POST,
+        status=assignment.request.status,
+        open_concern=open_concern_of(assignment, calendar=calendar),
+    )
     if not form.is_valid():
         return _invalid(request, user, assignment, "close", form, now=now, calendar=calendar)
     support_request = close_request(
@@ -190,6 +195,7 @@ def _close(
         outcome=form.cleaned_data["outcome"],
         referred_to=form.cleaned_data["referred_to"],
         closed_by=user,
+        open_concern_confirmed=form.cleaned_data.get("confirm_open_concern", False),
         now=now,
     )
     messages.success(
@@ -201,7 +207,7 @@ def _close(
 
 
 def _flag_safety_concern(
-    request: HttpRequest, user: User, assignment: Assignment, now: datetime, calendar: Calendar
+    request: HttpRequest, user: User, assignment: ActiveContact, now: datetime, calendar: Calendar
 ) -> HttpResponse:
     _concern, created = flag_safety_concern(assignment=assignment, raised_by=user, now=now)
     if created:
@@ -225,7 +231,7 @@ def _flag_safety_concern(
 
 
 def _ask_for_debrief(
-    request: HttpRequest, user: User, assignment: Assignment, now: datetime, calendar: Calendar
+    request: HttpRequest, user: User, assignment: ActiveContact, now: datetime, calendar: Calendar
 ) -> HttpResponse:
     _debrief, created = ask_for_debrief(supporter=assignment.supporter, now=now)
     debrief_message(request, created=created)

@@ -6,6 +6,7 @@ the form.
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -13,13 +14,14 @@ from zoneinfo import ZoneInfo
 from crispy_forms.layout import Field
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import number_format
+from django.utils.formats import number_format, time_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import form_helper
 from core.widgets import DateInput, TimeInput
 from intake import lifecycle
+from programs.dates import long_date
 from programs.program import current
 from programs.vocabulary import Modality, Outcome, ReferralResource
 
@@ -196,6 +198,41 @@ class NoteForm(forms.Form):
         )
 
 
+@dataclass(frozen=True)
+class OpenConcern:
+    """The open safety concern on a contact, as the close and hand-back forms name it."""
+
+    case_code: str
+    raised_at: datetime  # on the program's clock
+
+
+def add_open_concern_confirmation(
+    form: forms.Form, concern: OpenConcern | None, label: str
+) -> None:
+    """Ask the supporter to confirm, by name, that the contact's safety concern is still open.
+
+    Ending a contact does not handle its concern; the supporter says so knowingly. `label`
+    names the concern with `%(code)s`, `%(day)s` and `%(time)s`.
+    """
+    if concern is None:
+        return
+    form.fields["confirm_open_concern"] = forms.BooleanField(
+        label=label
+        % {
+            "code": concern.case_code,
+            "day": long_date(concern.raised_at.date()),
+            "time": time_format(concern.raised_at, "TIME_FORMAT"),
+        },
+        error_messages={
+            "required": gettext(
+                "The safety concern on %(code)s is still open: tick this box to confirm "
+                "that you know."
+            )
+            % {"code": concern.case_code}
+        },
+    )
+
+
 class HandBackForm(forms.Form):
     """Hand the contact back to the program administrator, with the reason."""
 
@@ -208,8 +245,17 @@ class HandBackForm(forms.Form):
 
     prefix = "hand_back"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, open_concern: OpenConcern | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        add_open_concern_confirmation(
+            self,
+            open_concern,
+            gettext(
+                "I know that the safety concern I flagged on %(code)s on %(day)s at %(time)s "
+                "is still open, and I want to hand this contact back anyway. The "
+                "administrators will still follow it up."
+            ),
+        )
         self.helper = form_helper(
             submit=_("Hand back this contact"), submit_name="hand_back", with_csrf=False
         )
@@ -242,7 +288,9 @@ class CloseForm(forms.Form):
 
     prefix = "close"
 
-    def __init__(self, *args: Any, status: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, status: str, open_concern: OpenConcern | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         allowed = lifecycle.outcomes_for(status)
         outcome_field = cast(forms.ChoiceField, self.fields["outcome"])
@@ -252,6 +300,15 @@ class CloseForm(forms.Form):
         if Outcome.REFERRED_ON not in allowed:
             # Nobody is referred on before being reached.
             del self.fields["referred_to"]
+        add_open_concern_confirmation(
+            self,
+            open_concern,
+            gettext(
+                "I know that the safety concern I flagged on %(code)s on %(day)s at %(time)s "
+                "is still open, and I want to close this contact anyway. The administrators "
+                "will still follow it up."
+            ),
+        )
         self.helper = form_helper(
             submit=_("Close this contact"), submit_name="close", with_csrf=False
         )

@@ -19,12 +19,20 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from intake.services import record_access
 from programs.business_days import Calendar
+from programs.program import current
 
 from ..deadlines import Deadline, deadline_of
 from ..models import Assignment
 from ..selectors import ActiveContact, contact_for, scratch_note_of
 from ..services import NotesUnavailable, note_lifetime, read_note
-from .forms import CloseForm, ConversationForm, FirstContactForm, HandBackForm, NoteForm
+from .forms import (
+    CloseForm,
+    ConversationForm,
+    FirstContactForm,
+    HandBackForm,
+    NoteForm,
+    OpenConcern,
+)
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,17 @@ class ContactRow:
         )
 
 
+def open_concern_of(assignment: ActiveContact, *, calendar: Calendar) -> OpenConcern | None:
+    """Return the contact's open safety concern, as its close and hand-back forms name it."""
+    raised_at = assignment.open_safety_concern_raised_at
+    if raised_at is None:
+        return None
+    return OpenConcern(
+        case_code=assignment.request.case_code,
+        raised_at=raised_at.astimezone(calendar.time_zone),
+    )
+
+
 @dataclass
 class ContactForms:
     """The forms of one contact page; the one that was sent comes back bound."""
@@ -96,9 +115,15 @@ class ContactForms:
 
     @classmethod
     def unbound(
-        cls, assignment: Assignment, note_text: str, *, now: datetime, calendar: Calendar
+        cls,
+        assignment: ActiveContact,
+        note_text: str,
+        *,
+        now: datetime,
+        calendar: Calendar,
     ) -> "ContactForms":
         local_now = now.astimezone(calendar.time_zone)
+        open_concern = open_concern_of(assignment, calendar=calendar)
         return cls(
             first_contact=FirstContactForm(
                 time_zone=calendar.time_zone,
@@ -109,8 +134,8 @@ class ContactForms:
             ),
             conversation=ConversationForm(initial={"held_on": local_now.date()}),
             note=NoteForm(initial={"text": note_text}),
-            close=CloseForm(status=assignment.request.status),
-            hand_back=HandBackForm(),
+            close=CloseForm(status=assignment.request.status, open_concern=open_concern),
+            hand_back=HandBackForm(open_concern=open_concern),
         )
 
 
@@ -129,7 +154,7 @@ def contact_url(assignment: Assignment, fragment: str = "") -> str:
 def render_contact(
     request: HttpRequest,
     user: User,
-    assignment: Assignment,
+    assignment: ActiveContact,
     *,
     now: datetime,
     calendar: Calendar,
@@ -165,5 +190,6 @@ def render_contact(
             "conversations": list(assignment.conversations.all()),
             "forms": page_forms,
             "error_form": bound[1] if bound is not None else None,
+            **current().urgent_context(),
         },
     )

@@ -23,10 +23,11 @@ from accounts.access import supporter_required
 from accounts.models import User
 from intake.services import record_access
 from programs.business_days import load_calendar
+from programs.program import current
 from supporters.access import own_supporter
 from supporters.selectors import availability_of
 
-from ..selectors import contact_for, contacts_of, recently_closed_of
+from ..selectors import contact_for, contacts_of, open_safety_concerns_of, recently_closed_of
 from ..services import MatchingRefused, ask_for_debrief
 from .actions import ACTIONS, debrief_message
 from .pages import ContactRow, contact_or_404, contact_url, render_contact
@@ -40,7 +41,11 @@ SENSITIVE_FIELDS = ("note-text",)
 @never_cache
 @require_safe
 def portal(request: HttpRequest) -> HttpResponse:
-    """List the supporter's active contacts, most urgent first, and the recently closed."""
+    """List the supporter's active contacts, most urgent first, and the recently closed.
+
+    While a safety concern the supporter flagged is open, the page starts with whom to
+    call now and the guidance.
+    """
     user, supporter = own_supporter(request)
     now = timezone.now()
     calendar = load_calendar()
@@ -57,6 +62,9 @@ def portal(request: HttpRequest) -> HttpResponse:
             "active_load": len(contacts),
             "availability": availability_of(supporter, today=calendar.local_date(now)),
             "recently_closed": recently_closed_of(supporter, now=now),
+            # Open concerns keep their guidance here even after their contact has ended.
+            "open_concerns": list(open_safety_concerns_of(supporter)),
+            **current().urgent_context(),
         },
     )
 

@@ -5,13 +5,15 @@ that takes `now`, enforces its rule and queues its emails through the outbox.
 - `contacts`: the supporter's first contact, conversations, hand-back and closure;
 - `notes`: the scratch note and its purge;
 - `safety`: safety concerns and debriefs;
-- `sweeps`: the periodic reminders and escalations;
+- `departures`: a supporter who leaves, with the contacts they leave behind;
+- `sweeps`: the periodic reminders and escalations (safety concerns' included);
 - `common`: the refusal, the locks and ending an assignment, which they share.
 """
 
 from .assignments import assign_supporter, reassign, withdraw_request
 from .common import MatchingRefused
 from .contacts import close_request, hand_back, log_conversation, record_first_contact
+from .departures import deactivate_supporter
 from .notes import (
     NotesUnavailable,
     destroy_note,
@@ -29,6 +31,7 @@ from .safety import (
 from .sweeps import (
     SWEEP_BATCH_SIZE,
     escalate_overdue,
+    reescalate_safety_concerns,
     remind_unmatched,
     send_due_reminders,
     withdraw_long_waiting,
@@ -41,6 +44,7 @@ __all__ = [
     "ask_for_debrief",
     "assign_supporter",
     "close_request",
+    "deactivate_supporter",
     "destroy_note",
     "escalate_overdue",
     "flag_safety_concern",
@@ -53,6 +57,7 @@ __all__ = [
     "read_note",
     "reassign",
     "record_first_contact",
+    "reescalate_safety_concerns",
     "remind_unmatched",
     "save_note",
     "send_due_reminders",

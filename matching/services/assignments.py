@@ -68,6 +68,7 @@ def _start_assignment(
     assigned_by: User,
     now: datetime,
     calendar: Calendar,
+    previously_due_at: datetime | None,
 ) -> Assignment:
     due_at = contact_deadline(now, calendar=calendar)
     try:
@@ -87,7 +88,9 @@ def _start_assignment(
             _("This request already has a supporter. Reload the page to see who.")
         ) from error
     emails.new_contact_to_supporter(assignment)
-    emails.expected_contact_to_requester(request, assignment, calendar=calendar)
+    emails.expected_contact_to_requester(
+        request, assignment, calendar=calendar, previously_due_at=previously_due_at
+    )
     return assignment
 
 
@@ -104,9 +107,9 @@ def assign_supporter(
 
     Side effects: the request becomes `matched` (its first `first_matched_at` kept); the
     supporter is emailed "you have a new contact — sign in"; the requester, when
-    `NOTIFY_REQUESTER_ON_MATCH` and they gave an email, is told by when to expect them.
-    Refused, with a message, when the request is no longer waiting (someone else was
-    faster) or the supporter cannot take it.
+    `NOTIFY_REQUESTER_ON_MATCH` and they gave an email, is told by when to expect them
+    (after a hand-back, only when that date changes). Refused, with a message, when the
+    request is no longer waiting (someone else was faster) or the supporter cannot take it.
     """
     now = now or timezone.now()
     calendar = calendar or load_calendar()
@@ -120,8 +123,21 @@ def assign_supporter(
             % {"code": locked_request.case_code, "status": locked_request.get_status_display()}
         )
     available = _lock_available_supporter(supporter, locked_request, today=calendar.local_date(now))
+    # After a hand-back, the requester was already given a date by the last assignment.
+    last_due_at = (
+        assignments()
+        .filter(request=locked_request)
+        .order_by("-assigned_at")
+        .values_list("contact_due_at", flat=True)
+        .first()
+    )
     assignment = _start_assignment(
-        locked_request, available, assigned_by=assigned_by, now=now, calendar=calendar
+        locked_request,
+        available,
+        assigned_by=assigned_by,
+        now=now,
+        calendar=calendar,
+        previously_due_at=last_due_at,
     )
     locked_request.status = Status.MATCHED
     locked_request.first_matched_at = locked_request.first_matched_at or now
@@ -143,8 +159,10 @@ def reassign(
 
     The active assignment ends as `reassigned` (its note destroyed) and a new one starts;
     the request becomes `matched`, since the new supporter has not reached the person
-    yet. Side effects: the new supporter's and the requester's emails as on assignment,
-    and a notice to the previous supporter that the contact left their list.
+    yet. Side effects: the new supporter's email; the requester's only when the date to
+    expect contact changes (the same date twice is no news, and a second identical email
+    would only worry them); and a notice to the previous supporter that the contact left
+    their list.
     """
     now = now or timezone.now()
     calendar = calendar or load_calendar()
@@ -165,7 +183,12 @@ def reassign(
     end_assignment(previous, reason=EndReason.REASSIGNED, now=now, ended_by=assigned_by)
     emails.contact_moved_to_supporter(previous)
     assignment = _start_assignment(
-        locked_request, available, assigned_by=assigned_by, now=now, calendar=calendar
+        locked_request,
+        available,
+        assigned_by=assigned_by,
+        now=now,
+        calendar=calendar,
+        previously_due_at=previous.contact_due_at,
     )
     locked_request.status = Status.MATCHED
     locked_request.save(update_fields=["status"])

@@ -20,6 +20,7 @@ from programs.vocabulary import Outcome, ReferralResource
 
 from .. import emails
 from ..models import Assignment, ContactMeans, Conversation
+from ..selectors import has_open_safety_concern
 from .common import MatchingRefused, end_assignment, lock_active_assignment
 
 logger = logging.getLogger(__name__)
@@ -60,12 +61,23 @@ def record_first_contact(
     return locked_assignment
 
 
+def _refuse_with_open_concern(assignment: Assignment, *, confirmed: bool, message: str) -> None:
+    """Refuse to end a contact whose safety concern is open, unless the supporter confirmed.
+
+    Ending the contact does not handle the concern: it stays open, on the administrators'
+    banner and the supporter's portal, until an administrator marks it handled.
+    """
+    if not confirmed and has_open_safety_concern(assignment):
+        raise MatchingRefused(message)
+
+
 @transaction.atomic
 def hand_back(
     *,
     assignment: Assignment,
     reason: str,
     handed_back_by: User,
+    open_concern_confirmed: bool = False,
     now: datetime | None = None,
 ) -> SupportRequest:
     """The supporter hands the contact back: the request returns to the queue.
@@ -73,12 +85,22 @@ def hand_back(
     The assignment ends as `handed_back` with its reason (conflict of interest, no
     capacity, other), its note destroyed. The request is `waiting` again, from `now`, and
     may be reminded about once more. Side effect: the administrators are told, by case
-    code only.
+    code only. Refused while a safety concern on the contact is open, unless
+    `open_concern_confirmed`.
     """
     now = now or timezone.now()
     if reason not in Assignment.HandBackReason.values:
         raise MatchingRefused(_("Choose why you are handing the contact back."))
     locked_request, locked_assignment = lock_active_assignment(assignment.pk)
+    _refuse_with_open_concern(
+        locked_assignment,
+        confirmed=open_concern_confirmed,
+        message=_(
+            "The safety concern you flagged on %(code)s is still open. Confirm that you "
+            "know it is open before handing the contact back; nothing was changed."
+        )
+        % {"code": locked_request.case_code},
+    )
     end_assignment(
         locked_assignment,
         reason=EndReason.HANDED_BACK,
@@ -102,13 +124,15 @@ def close_request(
     outcome: str,
     referred_to: str = "",
     closed_by: User,
+    open_concern_confirmed: bool = False,
     now: datetime | None = None,
 ) -> SupportRequest:
     """Close the contact with its outcome; the request is `closed`.
 
     A contact not reached yet (`matched`) may close only as unreachable after attempts or
     declined. "Referred on" names the kind of resource. The assignment ends as `closed`
-    and its note is destroyed.
+    and its note is destroyed. Refused while a safety concern on the contact is open,
+    unless `open_concern_confirmed`.
     """
     now = now or timezone.now()
     if outcome not in Outcome.values:
@@ -125,6 +149,15 @@ def close_request(
                 "reached yet can be closed only as unreachable or declined."
             )
         )
+    _refuse_with_open_concern(
+        locked_assignment,
+        confirmed=open_concern_confirmed,
+        message=_(
+            "The safety concern you flagged on %(code)s is still open. Confirm that you "
+            "know it is open before closing the contact; nothing was changed."
+        )
+        % {"code": locked_request.case_code},
+    )
     end_assignment(locked_assignment, reason=EndReason.CLOSED, now=now, ended_by=closed_by)
     locked_request.status = Status.CLOSED
     locked_request.outcome = outcome

@@ -29,8 +29,10 @@ def flag_safety_concern(
 ) -> tuple[SafetyConcern, bool]:
     """Raise a safety concern about a contact; return it and whether it is new.
 
-    Side effect: an immediate email to every administrator with the case code only. While
-    a concern on this contact is open, pressing again tells nobody twice.
+    Side effect: an immediate email to every administrator with the case code, a link to
+    the concern and the urgent number, nothing more. While a concern on this contact is
+    open, pressing again tells nobody twice; `reescalate_safety_concerns` emails once more
+    if nobody marks it handled in time.
     """
     now = now or timezone.now()
     locked_request, locked_assignment = lock_active_assignment(assignment.pk)
@@ -42,7 +44,7 @@ def flag_safety_concern(
     concern = SafetyConcern.objects.create(
         assignment=locked_assignment, raised_by=raised_by, raised_at=now
     )
-    emails.safety_concern_to_administrators(locked_request)
+    emails.safety_concern_to_administrators(concern)
     logger.warning("matching: safety concern raised on request %s", locked_request.public_id)
     return concern, True
 
@@ -70,7 +72,7 @@ def ask_for_debrief(
     if existing is not None:
         return existing, False
     debrief = DebriefRequest.objects.create(supporter=supporter, requested_at=now)
-    emails.debrief_to_administrators()
+    emails.debrief_to_administrators(debrief)
     return debrief, True
 
 

@@ -1,4 +1,5 @@
-"""The periodic sweeps: reminders to supporters, escalations and unmatched reminders.
+"""The periodic sweeps: reminders to supporters, escalations, unmatched reminders and the
+re-escalation of safety concerns nobody handled.
 
 Each selects only due rows (on a partial index), locks them with SKIP LOCKED so a second
 run at the same moment passes them by, and claims them with one UPDATE in the same
@@ -21,6 +22,7 @@ from programs.vocabulary import WithdrawalReason
 
 from .. import emails
 from ..deadlines import unmatched_cutoff
+from ..models import SafetyConcern
 from ..selectors import assignments
 
 SWEEP_BATCH_SIZE = 200
@@ -109,4 +111,22 @@ def withdraw_long_waiting(*, now: datetime | None = None) -> int:
     )
     for request in claimed:
         emails.no_longer_waiting(request)
+    return len(claimed)
+
+
+@transaction.atomic
+def reescalate_safety_concerns(*, now: datetime | None = None) -> int:
+    """Email every administrator again, once, about each safety concern still open
+    `SAFETY_REESCALATE_MINUTES` after it was raised; stamp it `reescalated_at`.
+
+    A concern marked handled before then is never emailed again.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=current().safety_reescalate_minutes)
+    due = SafetyConcern.objects.select_related("assignment__request").filter(
+        handled_at__isnull=True, raised_at__lte=cutoff
+    )
+    claimed = _claim_due(due, claim="reescalated_at", order_by="raised_at", now=now)
+    for concern in claimed:
+        emails.safety_concern_to_administrators(concern, again=True)
     return len(claimed)

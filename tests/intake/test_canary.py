@@ -158,6 +158,7 @@ def live_a_whole_life(administrator: User, supporter: User) -> None:
         assignment=assignment,
         outcome="completed",
         closed_by=supporter,
+        open_concern_confirmed=True,
         now=TUESDAY + timedelta(days=2),
     )
     assert send_due_emails() > 0

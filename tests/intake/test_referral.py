@@ -93,15 +93,20 @@ def test_confirming_puts_the_request_in_the_queue_once(
         "fr",
         "phone",
     )
-    assert request.confirmation_token_hash == ""
     assert request.case_code in client.get("/request/sent/").content.decode()
     send_due_emails()
     recipients = sorted(message.to[0] for message in mail.outbox)
     assert recipients == ["alice@example.org", "morgan@example.org"]
-    # Used once: the link is dead now.
+    # Used once: the link now says the request went through, and confirms nothing again.
     again = client.get(path)
     assert again.status_code == 200
-    assert "This link no longer works" in again.content.decode()
+    assert "You have already said yes: your request went through" in again.content.decode()
+    assert request.case_code not in again.content.decode()
+    response = client.post(path, {"action": "confirm", "preferred_contact": "email"})
+    assert "already said yes" in response.content.decode()
+    assert client.post(path, {"action": "decline_confirmed"}).status_code == 200
+    assert SupportRequest.objects.get().status == SupportRequest.Status.WAITING
+    assert OutgoingEmail.objects.filter(kind="new_request").count() == 1
 
 
 def test_confirming_without_the_acknowledgement_is_an_error_and_keeps_waiting(
@@ -122,6 +127,11 @@ def test_declining_deletes_the_referral_and_its_unsent_emails(
 ) -> None:
     path = referral_link(client, referral_data)
     response = client.post(path, {"action": "decline"})
+    assert response.status_code == 200
+    assert "Decline and delete the referral?" in response.content.decode()
+    assert 'value="decline_confirmed"' in response.content.decode()
+    assert SupportRequest.objects.exists()  # asked once more, nothing deleted yet
+    response = client.post(path, {"action": "decline_confirmed"})
     assert response.status_code == 200
     assert "The referral is deleted" in response.content.decode()
     assert not SupportRequest.objects.exists()
@@ -214,3 +224,118 @@ def test_the_celery_task_runs_the_service(settings: Any) -> None:
     from intake.tasks import delete_unconfirmed_referrals as task
 
     assert task.run() == 0
+
+
+# --- What the referrer is told, and what the colleague sees ----------------------------------
+
+
+def test_the_form_tells_the_referrer_the_colleague_will_know_who_referred_them(
+    client: Client,
+) -> None:
+    page = client.get("/refer/").content.decode()
+    assert "Your colleague will be told that you referred them" in page
+    assert "The email tells your colleague that you referred them, by your name" in page
+
+
+def test_the_colleagues_email_names_the_referrer_the_program_and_that_it_can_be_ignored(
+    client: Client, referral_data: dict[str, Any], settings: Any
+) -> None:
+    settings.PROGRAM_CONTACT_PHONE = "604 555 0100"
+    client.post("/refer/", {**referral_data, "referrer_name": "Dr. Casey O'Neil & co"})
+    send_due_emails()
+    email = next(m for m in mail.outbox if m.to == ["morgan@example.org"])
+    html = str(email.alternatives[0].content)
+    assert "Dr. Casey O'Neil & co, a colleague of yours" in email.body
+    assert "Dr. Casey O&#x27;Neil &amp; co" in html
+    assert "Peer support is a confidential conversation" in email.body
+    assert "simply ignore this email" in email.body
+    assert "program@example.org" in email.body and "604 555 0100" in email.body
+    # Nothing that reads as distress: not the reasons the referrer chose.
+    assert "conflict" not in (email.subject + email.body).lower()
+
+
+def test_the_link_page_does_not_tick_the_referrers_reasons_or_show_the_whole_phone(
+    client: Client, referral_data: dict[str, Any]
+) -> None:
+    path = referral_link(
+        client, {**referral_data, "colleague_phone": "604 555 0123", "reasons": ["burnout"]}
+    )
+    page = client.get(path).content.decode()
+    assert not re.search(r'name="reasons"[^>]*checked', page)
+    assert not re.search(r'checked[^>]*name="reasons"', page)
+    assert "555 0123" not in page and "6045550123" not in page
+    assert "We have a number ending in 23" in page
+    assert re.search(r'name="phone"[^>]*>', page)
+    assert 'value="604 555 0123"' not in page
+
+
+def test_the_colleague_keeps_the_number_on_file_or_corrects_it(
+    client: Client, referral_data: dict[str, Any]
+) -> None:
+    data = {**referral_data, "colleague_phone": "604 555 0123"}
+    path = referral_link(client, data)
+    confirm = {
+        "action": "confirm",
+        "preferred_contact": "phone",
+        "modality": "phone",
+        "language": "en",
+        "acknowledge": "on",
+    }
+    assert client.post(path, confirm).status_code == 302  # the number on file is enough
+    assert SupportRequest.objects.get().phone == "604 555 0123"
+    assert SupportRequest.objects.get().reasons == []  # the colleague chose none
+
+
+def test_a_corrected_number_replaces_the_one_on_file(
+    client: Client, referral_data: dict[str, Any]
+) -> None:
+    path = referral_link(client, {**referral_data, "colleague_phone": "604 555 0123"})
+    response = client.post(
+        path,
+        {
+            "action": "confirm",
+            "preferred_contact": "text",
+            "phone": "250 555 0177",
+            "modality": "video",
+            "language": "en",
+            "reasons": ["work_change"],
+            "acknowledge": "on",
+        },
+    )
+    assert response.status_code == 302
+    request = SupportRequest.objects.get()
+    assert (request.phone, request.reasons) == ("250 555 0177", ["work_change"])
+
+
+def test_a_colleague_without_a_phone_on_file_must_give_one_to_be_called(
+    client: Client, referral_data: dict[str, Any]
+) -> None:
+    path = referral_link(client, referral_data)
+    page = client.get(path).content.decode()
+    assert "ending in" not in page
+    response = client.post(
+        path,
+        {
+            "action": "confirm",
+            "preferred_contact": "phone",
+            "modality": "phone",
+            "language": "en",
+            "acknowledge": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "Give a phone number to be called or texted." in response.content.decode()
+
+
+@pytest.mark.parametrize("referrer_email", ["morgan@example.org", "MORGAN@Example.org"])
+def test_the_referrer_cannot_give_the_colleagues_email_address(
+    client: Client, referral_data: dict[str, Any], referrer_email: str
+) -> None:
+    response = client.post("/refer/", {**referral_data, "referrer_email": referrer_email})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "referrer_email" in errors
+    assert "this one is your colleague's" in errors["referrer_email"][0]
+    assert 'href="#id_referrer_email"' in response.content.decode()
+    assert 'value="Dr. Morgan"' in response.content.decode()  # nothing typed is lost
+    assert not SupportRequest.objects.exists()

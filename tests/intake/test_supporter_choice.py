@@ -47,8 +47,8 @@ def test_an_available_slug_is_preselected(client: Client, roster: dict[str, Any]
     )
 
 
-@pytest.mark.parametrize("slug", ["dr-away", "dr-busy", "dr-unlisted", "nobody", "<script>"])
-def test_an_unknown_or_unavailable_slug_preselects_nothing_and_shows_no_error(
+@pytest.mark.parametrize("slug", ["dr-unlisted", "nobody", "<script>"])
+def test_an_unknown_or_unlisted_slug_preselects_nothing_and_says_nothing(
     client: Client, roster: dict[str, Any], slug: str
 ) -> None:
     response = client.get("/request/", {"supporter": slug})
@@ -56,7 +56,47 @@ def test_an_unknown_or_unavailable_slug_preselects_nothing_and_shows_no_error(
     form = response.context["form"]
     assert "preferred_supporter" not in form.initial
     assert not form.errors
-    assert "<script>" not in response.content.decode().split("<main")[1]
+    page = response.content.decode().split("<main")[1]
+    assert "<script>" not in page
+    assert "cannot be chosen for now" not in page
+    assert "Dr. Unlisted" not in page
+
+
+@pytest.mark.parametrize(
+    ("slug", "why"),
+    [
+        ("dr-away", "Dr. Away cannot be chosen for now: away until"),
+        ("dr-busy", "Dr. Busy cannot be chosen for now: not taking new requests."),
+    ],
+)
+def test_an_unavailable_listed_supporter_is_named_and_the_others_offered(
+    client: Client, roster: dict[str, Any], slug: str, why: str
+) -> None:
+    response = client.get("/request/", {"supporter": slug})
+    page = response.content.decode()
+    form = response.context["form"]
+    assert "preferred_supporter" not in form.initial
+    assert not form.errors
+    notice = page[page.index("supporter-unavailable") :]
+    notice = notice[: notice.index("</div>")]
+    assert why in notice
+    assert "You can choose another peer supporter in the form below" in notice
+    assert 'href="/supporters/"' in notice
+    assert 'value="dr-available"' in page
+
+
+def test_when_nobody_else_is_available_the_notice_says_the_program_will_match(
+    client: Client, roster: dict[str, Any]
+) -> None:
+    roster["available"].accepts_new = False
+    roster["available"].save()
+    page = client.get("/request/", {"supporter": "dr-away"}).content.decode()
+    assert "Nobody else on the list is taking new requests right now" in page
+
+
+def test_the_landing_page_and_both_forms_link_to_the_supporters(client: Client) -> None:
+    for path in ("/", "/request/", "/refer/"):
+        assert 'href="/supporters/"' in client.get(path).content.decode(), path
 
 
 def test_the_choice_and_the_avoid_list_are_saved(

@@ -15,7 +15,7 @@ from accounts.roles import ADMINISTRATORS
 from intake.models import SupportRequest
 from matching import tasks
 from matching.models import Assignment
-from matching.services import MatchingRefused, assign_supporter
+from matching.services import MatchingRefused, assign_supporter, flag_safety_concern
 from notifications.models import OutgoingEmail
 from supporters.models import Supporter
 from tests.factories import SupporterFactory, SupportRequestFactory, UserFactory
@@ -130,14 +130,25 @@ def _long_waiting_requests(count: int, admin: User) -> None:
         SupportRequestFactory.create(submitted_at=long_ago)
 
 
+def _open_safety_concerns(count: int, admin: User) -> None:
+    """`count` safety concerns raised two hours ago and never marked handled."""
+    _overdue_assignments(count, admin)
+    two_hours_ago = timezone.now() - timedelta(hours=2)
+    for assignment in Assignment.objects.all():
+        flag_safety_concern(
+            assignment=assignment, raised_by=assignment.supporter.user, now=two_hours_ago
+        )
+
+
 @pytest.mark.parametrize(
     ("task", "kind", "arrange"),
     [
         (tasks.send_due_reminders, "contact_reminder", _overdue_assignments),
         (tasks.escalate_overdue, "contact_overdue", _overdue_assignments),
         (tasks.remind_unmatched, "still_unmatched", _long_waiting_requests),
+        (tasks.reescalate_safety_concerns, "safety_concern_reescalated", _open_safety_concerns),
     ],
-    ids=["reminders", "escalations", "unmatched"],
+    ids=["reminders", "escalations", "unmatched", "safety concerns"],
 )
 def test_two_runs_of_a_sweep_at_once_send_each_email_exactly_once(
     task: Any, kind: str, arrange: Any, admin: User

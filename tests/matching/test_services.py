@@ -1208,6 +1208,7 @@ def test_no_staff_email_holds_the_requesters_name_address_phone_times_or_reasons
         assignment=second,
         reason="conflict",
         handed_back_by=other_supporter,
+        open_concern_confirmed=True,
         now=datetime(2026, 3, 16, 9, 0, tzinfo=VANCOUVER),
     )
     remind_unmatched(now=datetime(2026, 3, 19, 9, 0, tzinfo=VANCOUVER))

@@ -63,6 +63,10 @@ def test_defaults_are_the_contracts() -> None:
             "DEFAULT_FROM_EMAIL",
             "SITE_URL",
             "PROGRAM_CONTACT_EMAIL",
+            "PROGRAM_CONTACT_PHONE",
+            "PROGRAM_URGENT_PHONE",
+            "DISCREET_SUBJECT",
+            "SAFETY_REESCALATE_MINUTES",
             "REDIS_URL",
             "ALLOWED_HOSTS",
             "SESSION_COOKIE_SECURE",
@@ -89,6 +93,10 @@ def test_defaults_are_the_contracts() -> None:
         "DEFAULT_FROM_EMAIL": "peer-support@localhost",
         "SITE_URL": "http://127.0.0.1:8000",
         "PROGRAM_CONTACT_EMAIL": "",
+        "PROGRAM_CONTACT_PHONE": "",
+        "PROGRAM_URGENT_PHONE": "",
+        "DISCREET_SUBJECT": "True",
+        "SAFETY_REESCALATE_MINUTES": "60",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "ALLOWED_HOSTS": "['127.0.0.1', 'localhost']",
         "SESSION_COOKIE_SECURE": "True",
@@ -141,12 +149,43 @@ def test_environment_overrides_the_defaults() -> None:
         ("DATABASE_URL", "mysql://u:p@localhost/db"),
         ("REDIS_URL", "http://127.0.0.1:6379"),
         ("DEBUG", "perhaps"),
+        ("PROGRAM_CONTACT_EMAIL", "write to us"),
+        ("PROGRAM_CONTACT_PHONE", "ask Sam at the front desk"),
+        ("PROGRAM_URGENT_PHONE", "12"),
+        ("PROGRAM_URGENT_PHONE", "1" * 16),
+        ("DISCREET_SUBJECT", "sometimes"),
+        ("SAFETY_REESCALATE_MINUTES", "0"),
+        ("SAFETY_REESCALATE_MINUTES", "an hour"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(name: str, value: str) -> None:
     result = load(["DEBUG"], **{name: value})
     assert result.returncode != 0
     assert name in result.stderr
+
+
+def test_the_program_contact_and_safety_settings_are_read() -> None:
+    values = read(
+        [
+            "PROGRAM_CONTACT_EMAIL",
+            "PROGRAM_CONTACT_PHONE",
+            "PROGRAM_URGENT_PHONE",
+            "DISCREET_SUBJECT",
+            "SAFETY_REESCALATE_MINUTES",
+        ],
+        PROGRAM_CONTACT_EMAIL=" help@example.org ",
+        PROGRAM_CONTACT_PHONE="+1 (604) 555-0100",
+        PROGRAM_URGENT_PHONE="604.555.0199",
+        DISCREET_SUBJECT="off",
+        SAFETY_REESCALATE_MINUTES="30",
+    )
+    assert values == {
+        "PROGRAM_CONTACT_EMAIL": "help@example.org",
+        "PROGRAM_CONTACT_PHONE": "+1 (604) 555-0100",
+        "PROGRAM_URGENT_PHONE": "604.555.0199",
+        "DISCREET_SUBJECT": "False",
+        "SAFETY_REESCALATE_MINUTES": "30",
+    }
 
 
 def test_secret_key_is_required_when_debug_is_off() -> None:

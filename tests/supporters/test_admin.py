@@ -120,3 +120,33 @@ def test_the_changelist_runs_a_fixed_number_of_queries(
     SupporterFactory.create_batch(20)
     with django_assert_max_num_queries(12):
         assert client.get(CHANGELIST).status_code == 200
+
+
+# --- The supporter's phone, for the program only -----------------------------------------
+
+
+def test_the_phone_is_set_in_the_admin_and_checked(client: Client, administrator: Any) -> None:
+    client.force_login(administrator)
+    response = client.post(ADD, add_form(phone="call me maybe"))
+    assert response.status_code == 200
+    assert "Enter a phone number with its area code" in response.content.decode()
+    assert not Supporter.objects.exists()
+
+    response = client.post(ADD, add_form(phone="604 555 0142"))
+    assert response.status_code == 302
+    supporter = Supporter.objects.get()
+    assert supporter.phone == "604 555 0142"
+    change = client.get(f"{CHANGELIST}{supporter.pk}/change/").content.decode()
+    assert 'value="604 555 0142"' in change
+    assert "never shown publicly" in change
+
+
+def test_the_phone_is_never_on_a_public_or_supporter_page(client: Client, supporter: Any) -> None:
+    Supporter.objects.filter(user=supporter).update(phone="604 555 0142")
+    for path in ("/", "/supporters/", "/request/", "/refer/"):
+        assert "555 0142" not in client.get(path).content.decode(), path
+    client.force_login(supporter)
+    for path in ("/portal/", "/portal/profile/"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert "555 0142" not in page.content.decode(), path
