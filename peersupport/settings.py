@@ -136,6 +136,11 @@ INTAKE_LIMIT_PER_IP_PER_HOUR = _positive("INTAKE_LIMIT_PER_IP_PER_HOUR", 10)
 INTAKE_LIMIT_PER_HOUR = _positive("INTAKE_LIMIT_PER_HOUR", 200)
 TRUSTED_PROXY_COUNT = _non_negative("TRUSTED_PROXY_COUNT", 0)
 PROGRAM_CONTACT_EMAIL = _read("PROGRAM_CONTACT_EMAIL", str, "")
+# Surveys: the post-support invitation goes this long after closure (0: at the next sweep),
+# its link works this long, and results show counts below REPORT_MIN_CELL as "<N".
+SURVEY_DELAY_DAYS = _non_negative("SURVEY_DELAY_DAYS", 2)
+SURVEY_TOKEN_DAYS = _positive("SURVEY_TOKEN_DAYS", 30)
+REPORT_MIN_CELL = _positive("REPORT_MIN_CELL", 5)
 
 # --- Applications -------------------------------------------------------------------------
 

@@ -32,6 +32,9 @@ class Program:
     referral_confirmation_required: bool
     referral_confirm_days: int
     notify_requester_on_match: bool
+    survey_delay_days: int
+    survey_token_days: int
+    report_min_cell: int
 
     @classmethod
     def from_settings(cls) -> "Program":
@@ -47,6 +50,9 @@ class Program:
             referral_confirmation_required=settings.REFERRAL_CONFIRMATION_REQUIRED,
             referral_confirm_days=settings.REFERRAL_CONFIRM_DAYS,
             notify_requester_on_match=settings.NOTIFY_REQUESTER_ON_MATCH,
+            survey_delay_days=settings.SURVEY_DELAY_DAYS,
+            survey_token_days=settings.SURVEY_TOKEN_DAYS,
+            report_min_cell=settings.REPORT_MIN_CELL,
         )
 
     def crisis_resources(self) -> list[CrisisResource]:
