@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "notifications",
     "accounts",
     "programs",
+    "surveys",
     "supporters",
     "intake",
     "matching",
@@ -390,6 +391,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "purge-expired-notes": {
         "task": "matching.tasks.purge_expired_notes",
         "schedule": timedelta(minutes=15),
+    },
+    "delete-expired-survey-links": {
+        "task": "surveys.tasks.delete_expired_tokens",
+        "schedule": timedelta(hours=6),
     },
 }
 
