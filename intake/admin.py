@@ -63,6 +63,7 @@ class SupportRequestAdmin(CaseCodeSearchMixin, admin.ModelAdmin[SupportRequest])
                     "specialty_group",
                     "region",
                     "reasons",
+                    "no_survey",
                 )
             },
         ),
@@ -81,6 +82,7 @@ class SupportRequestAdmin(CaseCodeSearchMixin, admin.ModelAdmin[SupportRequest])
                     "withdrawn_at",
                     "scrubbed_at",
                     "unmatched_reminded_at",
+                    "survey_invited_at",
                 )
             },
         ),

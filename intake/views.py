@@ -79,6 +79,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
         preferences=form.preferences(),
         interface_language=translation.get_language() or settings.LANGUAGE_CODE,
         submission_key=data.get("submission_key"),
+        no_survey=data["no_survey"],
     )
     _remember_confirmation(request, kind="self", case_code=support_request.case_code)
     return redirect("intake:thanks")
@@ -167,7 +168,10 @@ def referral(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "intake/referral_confirm.html", {"form": form})
     try:
         confirmed = confirm_referral(
-            token=token, preferences=form.preferences(), phone=form.cleaned_data.get("phone")
+            token=token,
+            preferences=form.preferences(),
+            phone=form.cleaned_data.get("phone"),
+            no_survey=form.cleaned_data["no_survey"],
         )
     except ReferralLinkInvalid:
         return render(request, "intake/referral_link_invalid.html")
