@@ -43,3 +43,9 @@ def remind_unmatched() -> int:
 def purge_expired_notes() -> int:
     """Destroy scratch notes NOTE_TTL_HOURS after they were first written."""
     return services.purge_expired_notes()
+
+
+@shared_task(name="matching.tasks.send_survey_invitations")
+def send_survey_invitations() -> int:
+    """Invite requests closed with support given SURVEY_DELAY_DAYS ago to the survey, once."""
+    return _drain(services.send_survey_invitations)

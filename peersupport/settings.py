@@ -392,6 +392,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "matching.tasks.purge_expired_notes",
         "schedule": timedelta(minutes=15),
     },
+    "send-survey-invitations": {
+        "task": "matching.tasks.send_survey_invitations",
+        "schedule": timedelta(hours=1),
+    },
     "delete-expired-survey-links": {
         "task": "surveys.tasks.delete_expired_tokens",
         "schedule": timedelta(hours=6),

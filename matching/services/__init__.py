@@ -6,12 +6,14 @@ that takes `now`, enforces its rule and queues its emails through the outbox.
 - `notes`: the scratch note and its purge;
 - `safety`: safety concerns and debriefs;
 - `sweeps`: the periodic reminders and escalations;
+- `invitations`: the post-support survey invitation after a closure;
 - `common`: the refusal, the locks and ending an assignment, which they share.
 """
 
 from .assignments import assign_supporter, reassign, withdraw_request
 from .common import MatchingRefused
 from .contacts import close_request, hand_back, log_conversation, record_first_contact
+from .invitations import send_survey_invitations
 from .notes import destroy_note, note_lifetime, purge_expired_notes, save_note
 from .safety import (
     ask_for_debrief,
@@ -41,5 +43,6 @@ __all__ = [
     "remind_unmatched",
     "save_note",
     "send_due_reminders",
+    "send_survey_invitations",
     "withdraw_request",
 ]

@@ -199,3 +199,12 @@ def test_a_bad_survey_setting_stops_start_up_naming_it(name: str, value: str) ->
     assert result.returncode != 0
     assert name in result.stderr
 
+
+def test_the_survey_jobs_are_on_the_beat() -> None:
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    tasks = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert tasks["matching.tasks.send_survey_invitations"] == timedelta(hours=1)
+    assert "surveys.tasks.delete_expired_tokens" in tasks
