@@ -53,11 +53,19 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def _oldest_valid_day(now: datetime | None) -> date:
+    program = current()
+    return program.today(now) - timedelta(days=program.survey_token_days)
+
+
 def valid_tokens(*, now: datetime | None = None) -> QuerySet[SurveyToken]:
     """Return the links that still work: sent within the last `SURVEY_TOKEN_DAYS` days."""
-    program = current()
-    oldest = program.today(now) - timedelta(days=program.survey_token_days)
-    return SurveyToken.objects.filter(invited_on__gte=oldest)
+    return SurveyToken.objects.filter(invited_on__gte=_oldest_valid_day(now))
+
+
+def expired_tokens(*, now: datetime | None = None) -> QuerySet[SurveyToken]:
+    """Return the links that no longer work (on the index of their day)."""
+    return SurveyToken.objects.filter(invited_on__lt=_oldest_valid_day(now))
 
 
 def survey_for_token(token: str, *, now: datetime | None = None) -> Survey | None:

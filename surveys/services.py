@@ -30,7 +30,14 @@ from .models import (
     SurveyKind,
     SurveyToken,
 )
-from .selectors import active_survey, hash_token, questions_of, valid_tokens, week_of
+from .selectors import (
+    active_survey,
+    expired_tokens,
+    hash_token,
+    questions_of,
+    valid_tokens,
+    week_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +87,7 @@ def issue_invitation_token(*, now: datetime | None = None) -> str | None:
 
 def delete_expired_tokens(*, now: datetime | None = None) -> int:
     """Delete the links older than `SURVEY_TOKEN_DAYS` (one statement); return how many."""
-    expired = SurveyToken.objects.exclude(pk__in=valid_tokens(now=now).values("pk"))
-    deleted, _by_model = expired.delete()
+    deleted, _by_model = expired_tokens(now=now).delete()
     return deleted
 
 
