@@ -63,6 +63,22 @@ def test_the_link_shows_the_survey_then_dies_with_the_answers(
     assert Response.objects.count() == 1
 
 
+def test_an_expired_link_gets_the_kind_page_and_saves_nothing(
+    client: Client, post_support: Survey, feedback_data: dict[str, Any]
+) -> None:
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    path = invitation(post_support)
+    with time_machine.travel(timezone.now() + timedelta(days=31), tick=False):
+        for response in (client.get(path), client.post(path, feedback_data)):
+            assert response.status_code == 200
+            assert "This survey link no longer works" in body(response)
+    assert not Response.objects.exists()
+
+
 @pytest.mark.parametrize("token", ["not-a-link", "x" * 120, "%3Cscript%3E"])
 def test_an_unknown_link_gets_the_kind_page(
     client: Client, post_support: Survey, token: str
