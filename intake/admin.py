@@ -79,6 +79,7 @@ class SupportRequestAdmin(CaseCodeSearchMixin, admin.ModelAdmin[SupportRequest])
                     "specialty_group",
                     "region",
                     "reasons",
+                    "no_survey",
                 )
             },
         ),
@@ -97,6 +98,7 @@ class SupportRequestAdmin(CaseCodeSearchMixin, admin.ModelAdmin[SupportRequest])
                     "withdrawn_at",
                     "scrubbed_at",
                     "unmatched_reminded_at",
+                    "survey_invited_at",
                 )
             },
         ),

@@ -95,6 +95,17 @@ def acknowledgement_field() -> forms.BooleanField:
     )
 
 
+def no_survey_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("Please don't send me a feedback survey afterwards"),
+        help_text=_(
+            "Otherwise, after your support ends, we may email you a link to a short anonymous "
+            "survey. Your answers are never linked to you or to your request."
+        ),
+        required=False,
+    )
+
+
 class HoneypotMixin(forms.Form):
     """A field people never see: only a robot fills it in."""
 
@@ -269,6 +280,7 @@ class SelfReferralForm(
     email = _email_field(_("Email address"))
     phone = _phone_field(_("Phone number"))
     acknowledge = acknowledgement_field()
+    no_survey = no_survey_field()
 
     field_order = [
         "name",
@@ -285,6 +297,7 @@ class SelfReferralForm(
         "avoid_supporters",
         "reasons",
         "acknowledge",
+        "no_survey",
     ]
 
     def __init__(self, *args: Any, preselect: str | None = None, **kwargs: Any) -> None:
@@ -298,7 +311,7 @@ class SelfReferralForm(
                 _("How to reach you"), "preferred_contact", "modality", "language", "best_times"
             ),
             Fieldset(_("Finding a good match (all optional)"), *hints, "reasons"),
-            Fieldset(_("Before you send"), Field("acknowledge")),
+            Fieldset(_("Before you send"), Field("acknowledge"), Field("no_survey")),
             "submission_key",
             HONEYPOT,
             submit=_("Send my request"),
@@ -394,6 +407,7 @@ class ReferralConfirmForm(PreferencesMixin, MatchingHintsMixin, SupporterChoiceM
 
     phone = _phone_field(_("Phone number (optional)"))
     acknowledge = acknowledgement_field()
+    no_survey = no_survey_field()
 
     field_order = [
         "preferred_contact",
@@ -408,6 +422,7 @@ class ReferralConfirmForm(PreferencesMixin, MatchingHintsMixin, SupporterChoiceM
         "avoid_supporters",
         "reasons",
         "acknowledge",
+        "no_survey",
     ]
 
     def __init__(
@@ -436,7 +451,7 @@ class ReferralConfirmForm(PreferencesMixin, MatchingHintsMixin, SupporterChoiceM
                 "best_times",
             ),
             Fieldset(_("Finding a good match (all optional)"), *hints, "reasons"),
-            Fieldset(_("Before you confirm"), Field("acknowledge")),
+            Fieldset(_("Before you confirm"), Field("acknowledge"), Field("no_survey")),
             submit=_("Yes, I would like peer support"),
             submit_class="btn-lg",
         )

@@ -119,6 +119,9 @@ class SupportRequest(models.Model):
     # (double click, back and resubmit) finds the request it already made.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
+    # The person asked not to be sent the feedback survey after their support ends.
+    no_survey = models.BooleanField(_("no feedback survey"), default=False)
+
     # What closing and withdrawing record: fixed categories, never free text.
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     referred_to = models.CharField(
@@ -141,6 +144,9 @@ class SupportRequest(models.Model):
     unmatched_reminded_at = models.DateTimeField(
         _("unmatched reminder sent at"), null=True, blank=True
     )
+    # When matching's sweep claimed this request to send its survey invitation (once).
+    # Which link it got is recorded nowhere: the survey's answers cannot lead back here.
+    survey_invited_at = models.DateTimeField(_("survey invitation sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("request")
@@ -168,6 +174,17 @@ class SupportRequest(models.Model):
                 fields=["withdrawn_at"],
                 name="request_withdrawn_kept_idx",
                 condition=Q(status="withdrawn", scrubbed_at__isnull=True),
+            ),
+            # The survey invitations' sweep: closed with support given, not invited yet.
+            models.Index(
+                fields=["closed_at"],
+                name="request_survey_due_idx",
+                condition=Q(
+                    status="closed",
+                    outcome__in=["completed", "referred_on"],
+                    survey_invited_at__isnull=True,
+                    no_survey=False,
+                ),
             ),
         ]
         constraints = [

@@ -115,6 +115,7 @@ def _confirm_to_requester(request: SupportRequest) -> None:
             "case_code": request.case_code,
             "preferred_contact": request.get_preferred_contact_display(),
             "deadline_days": program.contact_deadline_business_days,
+            "survey_invited": not request.no_survey,
         },
         language=request.interface_language,
         request_public_id=request.public_id,
@@ -130,13 +131,15 @@ def submit_self_referral(
     preferences: Preferences,
     interface_language: str,
     submission_key: uuid.UUID | None = None,
+    no_survey: bool = False,
     now: datetime | None = None,
 ) -> SupportRequest:
     """Save a physician's request for themselves; it enters the matching queue at once.
 
     Side effects: a confirmation email with the case code to the requester (when they gave
     an email address) and a notice to each administrator. The same `submission_key` sent
-    twice returns the request the first one made.
+    twice returns the request the first one made. `no_survey`: never invite them to the
+    feedback survey.
     """
     now = now or timezone.now()
     existing = find_by_submission_key(submission_key)
@@ -150,6 +153,7 @@ def submit_self_referral(
         phone=phone,
         interface_language=interface_language,
         submission_key=submission_key,
+        no_survey=no_survey,
         submitted_at=now,
         confirmed_at=now,
         waiting_since=now,
@@ -260,6 +264,7 @@ def confirm_referral(
     token: str,
     preferences: Preferences | None = None,
     phone: str | None = None,
+    no_survey: bool = False,
     now: datetime | None = None,
 ) -> SupportRequest:
     """The referred colleague confirms: the request enters the queue and the link is spent.
@@ -267,6 +272,7 @@ def confirm_referral(
     The token's hash stays, so the link opened again says the request went through
     (`is_used_referral_link`); it confirms nothing a second time. Side effects: the
     colleague's confirmation email with the case code, and the administrators' notice.
+    `no_survey`: never invite them to the feedback survey.
     """
     now = now or timezone.now()
     found = referral_by_token(token, now=now)
@@ -280,6 +286,7 @@ def confirm_referral(
         _apply_avoid_list(request, preferences)
     if phone:
         request.phone = phone
+    request.no_survey = no_survey
     request.status = Status.WAITING
     request.confirmed_at = now
     request.waiting_since = now

@@ -90,6 +90,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
         preferences=form.preferences(),
         interface_language=translation.get_language() or settings.LANGUAGE_CODE,
         submission_key=data.get("submission_key"),
+        no_survey=data["no_survey"],
     )
     _remember_confirmation(request, kind="self", case_code=support_request.case_code)
     return redirect("intake:thanks")
@@ -199,7 +200,10 @@ def referral(request: HttpRequest, token: str) -> HttpResponse:
         return _form_page(request, "intake/referral_confirm.html", form)
     try:
         confirmed = confirm_referral(
-            token=token, preferences=form.preferences(), phone=form.cleaned_data.get("phone")
+            token=token,
+            preferences=form.preferences(),
+            phone=form.cleaned_data.get("phone"),
+            no_survey=form.cleaned_data["no_survey"],
         )
     except ReferralLinkInvalid:
         return _link_gone(request, token)

@@ -117,6 +117,28 @@ def expected_contact_to_requester(
     return True
 
 
+def survey_invitation_to_requester(request: SupportRequest, *, token: str) -> None:
+    """Invite the person to the anonymous survey by its single-use link, in their language.
+
+    The link lives only in this outbox row, which is blanked once sent (and cleared with
+    the request's other pending emails by the retention scrub).
+    """
+    program = current()
+    queue_email(
+        kind="survey_invitation",
+        to=request.email,
+        template="matching/survey_invitation",
+        context={
+            **program.email_context(),
+            "case_code": request.case_code,
+            "link": _absolute(reverse("surveys:invited", args=[token])),
+            "token_days": program.survey_token_days,
+        },
+        language=request.interface_language,
+        request_public_id=request.public_id,
+    )
+
+
 def handed_back_to_administrators(request: SupportRequest) -> None:
     _to_administrators(
         request, kind="handed_back", template="matching/handed_back", link=match_link(request)

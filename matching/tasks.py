@@ -55,3 +55,9 @@ def purge_expired_notes() -> int:
 def withdraw_long_waiting() -> int:
     """Withdraw requests left waiting UNMATCHED_WITHDRAW_DAYS, telling everyone kindly."""
     return _drain(services.withdraw_long_waiting)
+
+
+@periodic_task("matching.tasks.send_survey_invitations")
+def send_survey_invitations() -> int:
+    """Invite requests closed with support given SURVEY_DELAY_DAYS ago to the survey, once."""
+    return _drain(services.send_survey_invitations)

@@ -202,6 +202,11 @@ if not FIELD_ENCRYPTION_KEY:
     FIELD_ENCRYPTION_KEY = "insecure-development-only-field-key"
 if len(FIELD_ENCRYPTION_KEY) < 32 and not DEBUG:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY: must be at least 32 characters long")
+# Surveys: the post-support invitation goes this long after closure (0: at the next sweep),
+# its link works this long, and results show counts below REPORT_MIN_CELL as "<N".
+SURVEY_DELAY_DAYS = _non_negative("SURVEY_DELAY_DAYS", 2)
+SURVEY_TOKEN_DAYS = _positive("SURVEY_TOKEN_DAYS", 30)
+REPORT_MIN_CELL = _positive("REPORT_MIN_CELL", 5)
 
 # --- Applications -------------------------------------------------------------------------
 
@@ -223,6 +228,7 @@ INSTALLED_APPS = [
     "notifications",
     "accounts",
     "programs",
+    "surveys",
     "supporters",
     "intake",
     "matching",
@@ -533,6 +539,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "reescalate-safety-concerns": {
         "task": "matching.tasks.reescalate_safety_concerns",
         "schedule": timedelta(minutes=1),
+    },
+    "send-survey-invitations": {
+        "task": "matching.tasks.send_survey_invitations",
+        "schedule": timedelta(hours=1),
+    },
+    "delete-expired-survey-links": {
+        "task": "surveys.tasks.delete_expired_tokens",
+        "schedule": timedelta(hours=6),
     },
 }
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("supporters.urls")),
     path("", include("matching.urls")),
     path("", include("intake.urls")),
+    path("", include("surveys.urls")),
     path("", include("programs.urls")),
 ]
 

@@ -41,6 +41,9 @@ class Program:
     unmatched_withdraw_days: int
     discreet_subject: bool
     safety_reescalate_minutes: int
+    survey_delay_days: int
+    survey_token_days: int
+    report_min_cell: int
 
     @classmethod
     def from_settings(cls) -> "Program":
@@ -61,6 +64,9 @@ class Program:
             unmatched_withdraw_days=settings.UNMATCHED_WITHDRAW_DAYS,
             discreet_subject=settings.DISCREET_SUBJECT,
             safety_reescalate_minutes=settings.SAFETY_REESCALATE_MINUTES,
+            survey_delay_days=settings.SURVEY_DELAY_DAYS,
+            survey_token_days=settings.SURVEY_TOKEN_DAYS,
+            report_min_cell=settings.REPORT_MIN_CELL,
         )
 
     def crisis_resources(self) -> list[CrisisResource]:

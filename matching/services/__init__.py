@@ -7,6 +7,7 @@ that takes `now`, enforces its rule and queues its emails through the outbox.
 - `safety`: safety concerns and debriefs;
 - `departures`: a supporter who leaves, with the contacts they leave behind;
 - `sweeps`: the periodic reminders and escalations (safety concerns' included);
+- `invitations`: the post-support survey invitation after a closure;
 - `common`: the refusal, the locks and ending an assignment, which they share.
 """
 
@@ -14,6 +15,7 @@ from .assignments import assign_supporter, reassign, withdraw_request
 from .common import MatchingRefused
 from .contacts import close_request, hand_back, log_conversation, record_first_contact
 from .departures import deactivate_supporter
+from .invitations import send_survey_invitations
 from .notes import (
     NotesUnavailable,
     destroy_note,
@@ -61,6 +63,7 @@ __all__ = [
     "remind_unmatched",
     "save_note",
     "send_due_reminders",
+    "send_survey_invitations",
     "withdraw_long_waiting",
     "withdraw_request",
 ]

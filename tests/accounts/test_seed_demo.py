@@ -66,3 +66,22 @@ def test_the_demo_holds_assignments_in_every_state_and_a_supporter_at_capacity(
     assert any(day < calendar.local_date(now) for day in due_days), "one overdue"
     roster = with_availability(Supporter.objects.all(), today=calendar.local_date(now))
     assert "at_capacity" in {row.availability_status for row in roster}
+
+
+def test_the_demo_answers_both_surveys_once(settings: Any) -> None:
+    from surveys.models import Response
+    from surveys.selectors import survey_results
+    from tests.surveys.conftest import ensure_default_surveys
+
+    settings.DEBUG = True
+    ensure_default_surveys()
+    call_command("seed_demo", stdout=StringIO())
+    first = Response.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert Response.objects.count() == first >= 10
+    post_support = Response.objects.filter(survey__kind="post_support").first()
+    assert post_support is not None
+    useful = next(
+        r for r in survey_results(post_support.survey).questions if r.question.code == "useful"
+    )
+    assert useful.columns["open_link"].is_shown

@@ -78,6 +78,7 @@ def render(template: str) -> tuple[str, str, str]:
         "due_on": "Friday 13 March 2026",
         "days": 3,
         "hours": 1,
+        "token_days": 30,
         "deadline_days": 3,
         "minutes": 60,
         "display_name": "Dr. Sam Lee",

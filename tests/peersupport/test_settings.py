@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -260,3 +261,58 @@ def test_production_cookies_carry_the_host_prefix_and_development_ones_do_not() 
     }
     development = read(["SESSION_COOKIE_NAME"], DEBUG="True")
     assert development["SESSION_COOKIE_NAME"] == "sessionid"
+
+
+def test_survey_settings_default_to_the_contracts_and_reach_the_program() -> None:
+    assert read(["SURVEY_DELAY_DAYS", "SURVEY_TOKEN_DAYS", "REPORT_MIN_CELL"]) == {
+        "SURVEY_DELAY_DAYS": "2",
+        "SURVEY_TOKEN_DAYS": "30",
+        "REPORT_MIN_CELL": "5",
+    }
+    values = read(
+        ["SURVEY_DELAY_DAYS", "SURVEY_TOKEN_DAYS", "REPORT_MIN_CELL"],
+        SURVEY_DELAY_DAYS="0",
+        SURVEY_TOKEN_DAYS="14",
+        REPORT_MIN_CELL="10",
+    )
+    assert values == {"SURVEY_DELAY_DAYS": "0", "SURVEY_TOKEN_DAYS": "14", "REPORT_MIN_CELL": "10"}
+
+
+def test_the_program_reads_the_survey_settings(settings: Any) -> None:
+    from programs.program import current
+
+    settings.SURVEY_DELAY_DAYS = 5
+    settings.SURVEY_TOKEN_DAYS = 9
+    settings.REPORT_MIN_CELL = 3
+    program = current()
+    assert (program.survey_delay_days, program.survey_token_days, program.report_min_cell) == (
+        5,
+        9,
+        3,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SURVEY_DELAY_DAYS", "-1"),
+        ("SURVEY_DELAY_DAYS", "two"),
+        ("SURVEY_TOKEN_DAYS", "0"),
+        ("REPORT_MIN_CELL", "0"),
+        ("REPORT_MIN_CELL", "5.5"),
+    ],
+)
+def test_a_bad_survey_setting_stops_start_up_naming_it(name: str, value: str) -> None:
+    result = load(["DEBUG"], **{name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
+def test_the_survey_jobs_are_on_the_beat() -> None:
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    tasks = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert tasks["matching.tasks.send_survey_invitations"] == timedelta(hours=1)
+    assert "surveys.tasks.delete_expired_tokens" in tasks
