@@ -32,6 +32,7 @@ class Program:
     referral_confirmation_required: bool
     referral_confirm_days: int
     notify_requester_on_match: bool
+    site_url: str = ""
 
     @classmethod
     def from_settings(cls) -> "Program":
@@ -47,6 +48,7 @@ class Program:
             referral_confirmation_required=settings.REFERRAL_CONFIRMATION_REQUIRED,
             referral_confirm_days=settings.REFERRAL_CONFIRM_DAYS,
             notify_requester_on_match=settings.NOTIFY_REQUESTER_ON_MATCH,
+            site_url=settings.SITE_URL,
         )
 
     def crisis_resources(self) -> list[CrisisResource]:
