@@ -40,6 +40,7 @@ class SupporterAdmin(admin.ModelAdmin[Supporter]):
             _("Matching"),
             {"fields": ("specialty_group", "career_stage", "languages", "modalities", "region")},
         ),
+        (_("Reached directly"), {"fields": ("published_contact",)}),
         (
             _("Availability"),
             {"fields": ("capacity", "accepts_new", "away_until", "is_listed", "availability_now")},

@@ -14,9 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from programs.models import Region
 from programs.vocabulary import CareerStage, Language, Modality, SpecialtyGroup
 
+from .validators import email_or_phone
+
 MIN_CAPACITY = 1
 MAX_CAPACITY = 20
 BIO_MAX_LENGTH = 600
+PUBLISHED_CONTACT_MAX_LENGTH = 254
 
 
 class AvailabilityStatus(models.TextChoices):
@@ -144,6 +147,16 @@ class Supporter(models.Model):
         default=False,
         help_text=_("Shown on the public list of supporters, from which requesters may choose."),
     )
+    # The supporter's own choice, off (empty) by default: an email address or a phone
+    # number shown on the public list while they are available. Never the program's own
+    # record of how to reach them, which is never shown publicly.
+    published_contact = models.CharField(
+        _("direct contact shown on the public list"),
+        max_length=PUBLISHED_CONTACT_MAX_LENGTH,
+        blank=True,
+        validators=[email_or_phone],
+        help_text=_("An email address or a phone number; empty to be reached only by the form."),
+    )
 
     # Annotated by `supporters.selectors.with_availability`, never stored: they exist only
     # on supporters read through it (elsewhere, reading them raises AttributeError).
@@ -182,6 +195,16 @@ class Supporter(models.Model):
     @property
     def modality_labels(self) -> list[str]:
         return [str(Modality(code).label) for code in self.modalities if code in Modality.values]
+
+    @property
+    def published_contact_href(self) -> str:
+        """Return the published contact as a `mailto:` or `tel:` link ("" when unpublished)."""
+        value = self.published_contact
+        if not value:
+            return ""
+        if "@" in value:
+            return f"mailto:{value}"
+        return "tel:" + "".join(ch for ch in value if ch.isdigit() or ch == "+")
 
     @property
     def availability(self) -> Availability:

@@ -124,11 +124,13 @@ def update_own_profile(
     modalities: Sequence[str],
     accepts_new: bool,
     away_until: date | None,
+    published_contact: str = "",
 ) -> Supporter:
     """Save what a supporter may change about themselves, and nothing else.
 
     Training, the agreement, capacity and listing are the administrator's to set, so
-    they are not parameters here.
+    they are not parameters here. `published_contact` is the supporter's own choice to be
+    reached directly from the public list ("" to withdraw it).
     """
     supporter.display_name = display_name
     supporter.pronouns = pronouns
@@ -137,6 +139,7 @@ def update_own_profile(
     supporter.modalities = list(modalities)
     supporter.accepts_new = accepts_new
     supporter.away_until = away_until
+    supporter.published_contact = published_contact.strip()
     supporter.save(
         update_fields=[
             "display_name",
@@ -146,6 +149,7 @@ def update_own_profile(
             "modalities",
             "accepts_new",
             "away_until",
+            "published_contact",
         ]
     )
     return supporter
