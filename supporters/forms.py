@@ -136,6 +136,12 @@ class SupporterAdminForm(forms.ModelForm[Supporter]):
         model = Supporter
         fields = ["slug", *ADMIN_FIELDS, "published_contact"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5, "maxlength": BIO_MAX_LENGTH})}
+        help_texts = {
+            "trained_on": _(
+                "Set from the earliest initial training in the training records below, when "
+                "there is one; otherwise enter it here."
+            )
+        }
 
 
 class SupporterInviteForm(forms.ModelForm[Supporter]):

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -20,6 +21,9 @@ MIN_CAPACITY = 1
 MAX_CAPACITY = 20
 BIO_MAX_LENGTH = 600
 PUBLISHED_CONTACT_MAX_LENGTH = 254
+TRAINING_TITLE_MAX_LENGTH = 200
+MIN_TRAINING_HOURS = Decimal("0.5")
+MAX_TRAINING_HOURS = Decimal("500")
 
 
 class AvailabilityStatus(models.TextChoices):
@@ -216,3 +220,58 @@ class Supporter(models.Model):
                 "availability needs a queryset from supporters.selectors (or call availability_of)"
             ) from None
         return Availability(status=AvailabilityStatus(status), away_until=self.away_until)
+
+
+class TrainingRecord(models.Model):
+    """A course or session a supporter completed: their initial training, or continuing education.
+
+    The earliest initial training is the supporter's "training completed on"
+    (`supporters.services.update_trained_on` keeps it so).
+    """
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("Initial peer supporter training")
+        CONTINUING = "continuing", _("Continuing education")
+
+    supporter = models.ForeignKey(
+        Supporter,
+        on_delete=models.CASCADE,
+        related_name="training_records",
+        verbose_name=_("supporter"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CONTINUING)
+    title = models.CharField(
+        _("course or session"),
+        max_length=TRAINING_TITLE_MAX_LENGTH,
+        help_text=_("For example “Peer supporter training, spring cohort” or “Grief workshop”."),
+    )
+    completed_on = models.DateField(_("completed on"))
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(MIN_TRAINING_HOURS), MaxValueValidator(MAX_TRAINING_HOURS)],
+    )
+
+    class Meta:
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        ordering = ["-completed_on", "-pk"]
+        indexes = [
+            # "My profile" and the trained-on rule read one supporter's records by date.
+            models.Index(fields=["supporter", "completed_on"], name="training_by_supporter_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gte=MIN_TRAINING_HOURS, hours__lte=MAX_TRAINING_HOURS),
+                name="training_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["initial", "continuing"]),
+                name="training_kind_valid",
+            ),
+            models.CheckConstraint(condition=~models.Q(title=""), name="training_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.completed_on:%Y-%m-%d})"
