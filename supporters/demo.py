@@ -132,6 +132,8 @@ def run() -> list[tuple[str, str, str]]:
                 trained_on=None if state == "untrained" else TRAINED_ON,
                 agreement_signed_on=None if state == "untrained" else SIGNED_ON,
                 is_listed=state != "unlisted",
+                # One supporter may be reached directly from the public list.
+                published_contact=item["email"] if state == "available" else "",
             )
             if state != "untrained":
                 _record_demo_training(supporter, today=today)

@@ -27,6 +27,7 @@ from supporters.access import own_supporter
 from supporters.selectors import availability_of
 
 from ..selectors import contact_for, contacts_of, recently_closed_of
+from ..selectors.direct import totals_of
 from ..services import MatchingRefused, ask_for_debrief
 from .actions import ACTIONS, debrief_message
 from .pages import ContactRow, contact_or_404, contact_url, render_contact
@@ -48,6 +49,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     record_access(
         user=user, requests=[assignment.request for assignment in contacts], view="portal", now=now
     )
+    year = calendar.local_date(now).year
     return render(
         request,
         "matching/portal.html",
@@ -57,6 +59,8 @@ def portal(request: HttpRequest) -> HttpResponse:
             "active_load": len(contacts),
             "availability": availability_of(supporter, today=calendar.local_date(now)),
             "recently_closed": recently_closed_of(supporter, now=now),
+            "totals": totals_of(supporter, year=year, time_zone=calendar.time_zone),
+            "year": year,
         },
     )
 

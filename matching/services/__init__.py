@@ -6,12 +6,19 @@ that takes `now`, enforces its rule and queues its emails through the outbox.
 - `notes`: the scratch note and its purge;
 - `safety`: safety concerns and debriefs;
 - `sweeps`: the periodic reminders and escalations;
+- `direct`: contacts that reached a supporter directly, logged without identifiers;
 - `common`: the refusal, the locks and ending an assignment, which they share.
 """
 
 from .assignments import assign_supporter, reassign, withdraw_request
 from .common import MatchingRefused
 from .contacts import close_request, hand_back, log_conversation, record_first_contact
+from .direct import (
+    DirectContactFacts,
+    correct_direct_contact,
+    log_direct_contact,
+    remove_direct_contact,
+)
 from .notes import destroy_note, note_lifetime, purge_expired_notes, save_note
 from .safety import (
     ask_for_debrief,
@@ -23,15 +30,18 @@ from .sweeps import SWEEP_BATCH_SIZE, escalate_overdue, remind_unmatched, send_d
 
 __all__ = [
     "SWEEP_BATCH_SIZE",
+    "DirectContactFacts",
     "MatchingRefused",
     "ask_for_debrief",
     "assign_supporter",
     "close_request",
+    "correct_direct_contact",
     "destroy_note",
     "escalate_overdue",
     "flag_safety_concern",
     "hand_back",
     "log_conversation",
+    "log_direct_contact",
     "mark_debrief_handled",
     "mark_safety_concern_handled",
     "note_lifetime",
@@ -39,6 +49,7 @@ __all__ = [
     "reassign",
     "record_first_contact",
     "remind_unmatched",
+    "remove_direct_contact",
     "save_note",
     "send_due_reminders",
     "withdraw_request",

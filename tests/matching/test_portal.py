@@ -458,8 +458,9 @@ def _many_contacts(user: User, administrator: User, count: int) -> Assignment:
     return first
 
 
-# Session, user, roles, profile, contacts, calendar, access log, availability, closed.
-PORTAL_QUERIES = 9
+# Session, user, roles, profile, contacts, calendar, access log, availability, closed,
+# and the supporter's totals of the year (three).
+PORTAL_QUERIES = 12
 # Session, user, roles, contact, calendar, note, access log, conversations.
 CONTACT_QUERIES = 8
 
