@@ -127,7 +127,7 @@ def test_the_confidentiality_page_covers_notes_discovery_limits_and_surveys(
     body = client.get("/confidentiality/").content.decode()
     assert "Who sees what" in body
     assert "legally discoverable" in body
-    assert "do not take written notes" in body
+    assert "write nothing down while you talk" in body
     assert "must be broken" in body
     assert "How the surveys stay anonymous" in body
     assert "The link works once." in body
