@@ -24,6 +24,8 @@ from programs.vocabulary import (
     Language,
     Modality,
     Outcome,
+    Reason,
+    ReferralResource,
     SpecialtyGroup,
     WithdrawalReason,
 )
@@ -33,12 +35,14 @@ from supporters.selectors import roster
 from supporters.services import unique_slug
 
 from .deadlines import contact_deadline
-from .models import Assignment, ContactMeans
+from .models import Assignment, ContactMeans, DirectContact
 from .selectors import assignments
 from .services import (
+    DirectContactFacts,
     assign_supporter,
     close_request,
     hand_back,
+    log_direct_contact,
     record_first_contact,
     withdraw_request,
 )
@@ -83,6 +87,32 @@ def _due_today_start(now: datetime, calendar: Calendar) -> datetime:
         if calendar.local_date(contact_deadline(start, calendar=calendar)) == today:
             return start
     return now - timedelta(days=4)
+
+
+def _direct_contacts(supporter: Supporter, *, now: datetime, calendar: Calendar) -> None:
+    """Two conversations with someone who called the supporter from the public list."""
+    if DirectContact.objects.filter(supporter=supporter).exists():
+        return
+    for days_back, first, minutes, referred_to in [
+        (10, True, 40, ""),
+        (3, False, 25, ReferralResource.EAP),
+    ]:
+        moment = now - timedelta(days=days_back)
+        log_direct_contact(
+            supporter=supporter,
+            facts=DirectContactFacts(
+                held_on=calendar.local_date(moment),
+                minutes=minutes,
+                modality=Modality.PHONE,
+                is_first_conversation=first,
+                is_follow_up_planned=first,
+                reason=Reason.COMPLAINT,
+                career_stage=CareerStage.MID,
+                referred_to=referred_to,
+            ),
+            now=moment,
+            calendar=calendar,
+        )
 
 
 def run() -> list[tuple[str, str, str]]:
@@ -157,4 +187,5 @@ def run() -> list[tuple[str, str, str]]:
     story(2, amrit, closed)  # Alex: closed, shows under "recently closed"
     story(3, amrit, withdrawn)  # Jordan: withdrawn, the requester asked
     story(4, amrit, in_contact)  # Mei: in contact
+    _direct_contacts(amrit, now=now, calendar=calendar)
     return sign_ins

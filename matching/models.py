@@ -17,12 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.shredding import OVERHEAD_BYTES as SEAL_OVERHEAD_BYTES
 from intake.models import SupportRequest
-from programs.vocabulary import Modality
+from programs.vocabulary import CareerStage, Modality, Reason, ReferralResource
 from supporters.models import Supporter
 
 MIN_CONVERSATION_MINUTES = 5
 MAX_CONVERSATION_MINUTES = 240
 NOTE_MAX_LENGTH = 2000
+DIRECT_CONTACT_EDIT_DAYS = 7
 
 
 class ContactMeans(models.TextChoices):
@@ -354,3 +355,56 @@ class QueuedRequest(SupportRequest):
         proxy = True
         verbose_name = _("request to match")
         verbose_name_plural = _("matching queue")
+
+
+class DirectContact(models.Model):
+    """A conversation with someone who reached a supporter directly: no name, contact or text.
+
+    It counts like a conversation on an assigned contact, and apart from requests in the
+    reports. Its supporter may correct it for `DIRECT_CONTACT_EDIT_DAYS` days.
+    """
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    supporter = models.ForeignKey(
+        Supporter, models.PROTECT, related_name="direct_contacts", verbose_name=_("supporter")
+    )
+    held_on = models.DateField(_("date"))
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    modality = models.CharField(_("modality"), max_length=10, choices=Modality.choices)
+    is_first_conversation = models.BooleanField(_("first conversation with this person"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
+    career_stage = models.CharField(
+        _("career stage"), max_length=20, choices=CareerStage.choices, blank=True
+    )
+    is_follow_up_planned = models.BooleanField(_("follow-up planned"))
+    # The kind of resource only, never which one; empty when not referred on.
+    referred_to = models.CharField(
+        _("referred on to"), max_length=20, choices=ReferralResource.choices, blank=True
+    )
+    logged_at = models.DateTimeField(_("logged at"))
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("direct contact")
+        verbose_name_plural = _("direct contacts")
+        ordering = ["-held_on", "-logged_at"]
+        indexes = [
+            # The supporter's entries still open to correction; totals by period.
+            models.Index(fields=["supporter", "-logged_at"], name="directcontact_recent_idx"),
+            models.Index(fields=["held_on"], name="directcontact_held_on_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__range=(MIN_CONVERSATION_MINUTES, MAX_CONVERSATION_MINUTES)),
+                name="directcontact_minutes_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(modality__in=Modality.values, reason__in=["", *Reason.values])
+                & Q(career_stage__in=["", *CareerStage.values])
+                & Q(referred_to__in=["", *ReferralResource.values]),
+                name="directcontact_choices_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.minutes} min"

@@ -5,7 +5,7 @@
 
 from django.urls import path
 
-from .portal import views
+from .portal import direct, views
 
 app_name = "matching"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("portal/", views.portal, name="portal"),
     path("portal/debrief/", views.debrief, name="debrief"),
     path("portal/contacts/<uuid:public_id>/", views.contact, name="contact"),
+    path("portal/direct/", direct.direct, name="direct"),
+    path("portal/direct/<uuid:public_id>/", direct.direct_entry, name="direct_entry"),
 ]

@@ -44,6 +44,7 @@ class Program:
     survey_delay_days: int
     survey_token_days: int
     report_min_cell: int
+    site_url: str = ""
 
     @classmethod
     def from_settings(cls) -> "Program":
@@ -67,6 +68,7 @@ class Program:
             survey_delay_days=settings.SURVEY_DELAY_DAYS,
             survey_token_days=settings.SURVEY_TOKEN_DAYS,
             report_min_cell=settings.REPORT_MIN_CELL,
+            site_url=settings.SITE_URL,
         )
 
     def crisis_resources(self) -> list[CrisisResource]:

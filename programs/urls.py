@@ -6,4 +6,7 @@ app_name = "programs"
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("colleagues/", views.colleagues, name="colleagues"),
+    path("leaders/", views.leaders, name="leaders"),
+    path("confidentiality/", views.confidentiality, name="confidentiality"),
 ]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.forms import ModelForm
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,14 +13,25 @@ from django.utils.translation import ngettext
 from programs.program import current
 
 from .forms import ADMIN_FIELDS, SupporterAdminForm, SupporterInviteForm
-from .models import Supporter
+from .models import Supporter, TrainingRecord
 from .selectors import roster_for_staff
-from .services import invite_supporter, send_invitation
+from .services import invite_supporter, send_invitation, update_trained_on
+
+
+class TrainingRecordInline(admin.TabularInline[TrainingRecord, Supporter]):
+    """The supporter's courses and sessions; the earliest initial training sets their date."""
+
+    model = TrainingRecord
+    fields = ["kind", "title", "completed_on", "hours"]
+    extra = 1
+    verbose_name = _("training record")
+    verbose_name_plural = _("training (the earliest initial training sets “training completed on”)")
 
 
 @admin.register(Supporter)
 class SupporterAdmin(admin.ModelAdmin[Supporter]):
     form = SupporterAdminForm
+    inlines = [TrainingRecordInline]
     list_display = [
         "display_name",
         "availability_now",
@@ -40,6 +51,7 @@ class SupporterAdmin(admin.ModelAdmin[Supporter]):
             _("Matching"),
             {"fields": ("specialty_group", "career_stage", "languages", "modalities", "region")},
         ),
+        (_("Reached directly"), {"fields": ("published_contact",)}),
         (
             _("Availability"),
             {"fields": ("capacity", "accepts_new", "away_until", "is_listed", "availability_now")},
@@ -63,6 +75,21 @@ class SupporterAdmin(admin.ModelAdmin[Supporter]):
 
     def get_fieldsets(self, request: HttpRequest, obj: Supporter | None = None) -> Any:
         return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_inlines(self, request: HttpRequest, obj: Supporter | None) -> Any:
+        # The add form invites the supporter; training is recorded on their page after.
+        return [] if obj is None else super().get_inlines(request, obj)
+
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: ModelForm[Supporter],
+        formsets: list[BaseInlineFormSet[Any, Supporter, Any]],
+        change: bool,
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:
+            update_trained_on(supporter=form.instance)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Supporter | None = None) -> Any:
         return () if obj is None else super().get_readonly_fields(request, obj)

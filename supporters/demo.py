@@ -1,6 +1,7 @@
 """Demo data: five supporters, one each away, paused, unlisted and untrained."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from accounts.demo import DEMO_PASSWORD, ensure_user
@@ -9,8 +10,9 @@ from programs.models import Region
 from programs.program import current
 from programs.vocabulary import CareerStage, Language, Modality, SpecialtyGroup
 
+from .models import Supporter, TrainingRecord
 from .selectors import roster
-from .services import unique_slug
+from .services import record_training, unique_slug
 
 TRAINED_ON = date(2025, 9, 15)
 SIGNED_ON = date(2025, 9, 20)
@@ -90,6 +92,24 @@ SUPPORTERS_DEMO: list[dict[str, Any]] = [
 ]
 
 
+def _record_demo_training(supporter: Supporter, *, today: date) -> None:
+    """The cohort's initial training, and one continuing-education session this year."""
+    record_training(
+        supporter=supporter,
+        kind=TrainingRecord.Kind.INITIAL,
+        title="Peer supporter training, autumn cohort",
+        completed_on=TRAINED_ON,
+        hours=Decimal("12"),
+    )
+    record_training(
+        supporter=supporter,
+        kind=TrainingRecord.Kind.CONTINUING,
+        title="Supporting a colleague after an adverse event",
+        completed_on=date(today.year, 1, 15),
+        hours=Decimal("1.5"),
+    )
+
+
 def run() -> list[tuple[str, str, str]]:
     """Create the demo supporters once; return their sign-ins."""
     today = current().today()
@@ -98,7 +118,7 @@ def run() -> list[tuple[str, str, str]]:
         state = item["state"]
         user = ensure_user(email=item["email"], role=SUPPORTERS, name=item["display_name"])
         if not roster().filter(user=user).exists():
-            roster().create(
+            supporter = roster().create(
                 user=user,
                 display_name=item["display_name"],
                 slug=unique_slug(item["display_name"]),
@@ -115,6 +135,10 @@ def run() -> list[tuple[str, str, str]]:
                 agreement_signed_on=None if state == "untrained" else SIGNED_ON,
                 is_listed=state != "unlisted",
                 phone=item.get("phone", ""),
+                # One supporter may be reached directly from the public list.
+                published_contact=item["email"] if state == "available" else "",
             )
+            if state != "untrained":
+                _record_demo_training(supporter, today=today)
         sign_ins.append((SIGN_IN_LABELS[state], item["email"], DEMO_PASSWORD))
     return sign_ins

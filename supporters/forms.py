@@ -13,7 +13,7 @@ from core.forms import form_helper
 from core.widgets import DateInput
 from programs.vocabulary import Language, Modality
 
-from .models import BIO_MAX_LENGTH, Supporter
+from .models import BIO_MAX_LENGTH, PUBLISHED_CONTACT_MAX_LENGTH, Supporter
 
 
 def language_field() -> forms.MultipleChoiceField:
@@ -55,10 +55,12 @@ class ProfileForm(forms.ModelForm[Supporter]):
             "modalities",
             "accepts_new",
             "away_until",
+            "published_contact",
         ]
         labels = {
             "accepts_new": _("I am taking new requests"),
             "away_until": _("Away until (last day away)"),
+            "published_contact": _("A way to reach you directly (optional)"),
         }
         help_texts = {
             "display_name": _("How requesters see you, for example “Dr. Sam Lee”."),
@@ -71,10 +73,19 @@ class ProfileForm(forms.ModelForm[Supporter]):
             "away_until": _(
                 "Leave empty when you are around. You are not matched up to and including this day."
             ),
+            "published_contact": _(
+                "An email address or a phone number that colleagues may use to reach you "
+                "without the form. It is shown on the public list only while you are taking "
+                "new requests, and hidden while you are away or at capacity. Leave it empty "
+                "to be reached through the program only."
+            ),
         }
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 5, "maxlength": BIO_MAX_LENGTH}),
             "away_until": DateInput(),
+            "published_contact": forms.TextInput(
+                attrs={"maxlength": PUBLISHED_CONTACT_MAX_LENGTH, "autocomplete": "off"}
+            ),
         }
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
@@ -84,6 +95,7 @@ class ProfileForm(forms.ModelForm[Supporter]):
             Fieldset(_("About you"), "display_name", "pronouns", "bio"),
             Fieldset(_("How you offer support"), "languages", "modalities"),
             Fieldset(_("Availability"), "accepts_new", "away_until"),
+            Fieldset(_("Being reached directly"), "published_contact"),
             submit=_("Save my profile"),
         )
 
@@ -123,8 +135,14 @@ class SupporterAdminForm(forms.ModelForm[Supporter]):
 
     class Meta:
         model = Supporter
-        fields = ["slug", *ADMIN_FIELDS]
+        fields = ["slug", *ADMIN_FIELDS, "published_contact"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5, "maxlength": BIO_MAX_LENGTH})}
+        help_texts = {
+            "trained_on": _(
+                "Set from the earliest initial training in the training records below, when "
+                "there is one; otherwise enter it here."
+            )
+        }
 
 
 class SupporterInviteForm(forms.ModelForm[Supporter]):

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -15,9 +16,15 @@ from core.phones import phone_number
 from programs.models import Region
 from programs.vocabulary import CareerStage, Language, Modality, SpecialtyGroup
 
+from .validators import email_or_phone
+
 MIN_CAPACITY = 1
 MAX_CAPACITY = 20
 BIO_MAX_LENGTH = 600
+PUBLISHED_CONTACT_MAX_LENGTH = 254
+TRAINING_TITLE_MAX_LENGTH = 200
+MIN_TRAINING_HOURS = Decimal("0.5")
+MAX_TRAINING_HOURS = Decimal("500")
 
 
 class AvailabilityStatus(models.TextChoices):
@@ -157,6 +164,16 @@ class Supporter(models.Model):
         default=False,
         help_text=_("Shown on the public list of supporters, from which requesters may choose."),
     )
+    # The supporter's own choice, off (empty) by default: an email address or a phone
+    # number shown on the public list while they are available. Never the program's own
+    # record of how to reach them, which is never shown publicly.
+    published_contact = models.CharField(
+        _("direct contact shown on the public list"),
+        max_length=PUBLISHED_CONTACT_MAX_LENGTH,
+        blank=True,
+        validators=[email_or_phone],
+        help_text=_("An email address or a phone number; empty to be reached only by the form."),
+    )
 
     # Annotated by `supporters.selectors.with_availability`, never stored: they exist only
     # on supporters read through it (elsewhere, reading them raises AttributeError).
@@ -197,6 +214,16 @@ class Supporter(models.Model):
         return [str(Modality(code).label) for code in self.modalities if code in Modality.values]
 
     @property
+    def published_contact_href(self) -> str:
+        """Return the published contact as a `mailto:` or `tel:` link ("" when unpublished)."""
+        value = self.published_contact
+        if not value:
+            return ""
+        if "@" in value:
+            return f"mailto:{value}"
+        return "tel:" + "".join(ch for ch in value if ch.isdigit() or ch == "+")
+
+    @property
     def availability(self) -> Availability:
         """Return the availability annotated by `supporters.selectors.with_availability`."""
         try:
@@ -206,3 +233,58 @@ class Supporter(models.Model):
                 "availability needs a queryset from supporters.selectors (or call availability_of)"
             ) from None
         return Availability(status=AvailabilityStatus(status), away_until=self.away_until)
+
+
+class TrainingRecord(models.Model):
+    """A course or session a supporter completed: their initial training, or continuing education.
+
+    The earliest initial training is the supporter's "training completed on"
+    (`supporters.services.update_trained_on` keeps it so).
+    """
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("Initial peer supporter training")
+        CONTINUING = "continuing", _("Continuing education")
+
+    supporter = models.ForeignKey(
+        Supporter,
+        on_delete=models.CASCADE,
+        related_name="training_records",
+        verbose_name=_("supporter"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CONTINUING)
+    title = models.CharField(
+        _("course or session"),
+        max_length=TRAINING_TITLE_MAX_LENGTH,
+        help_text=_("For example “Peer supporter training, spring cohort” or “Grief workshop”."),
+    )
+    completed_on = models.DateField(_("completed on"))
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(MIN_TRAINING_HOURS), MaxValueValidator(MAX_TRAINING_HOURS)],
+    )
+
+    class Meta:
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        ordering = ["-completed_on", "-pk"]
+        indexes = [
+            # "My profile" and the trained-on rule read one supporter's records by date.
+            models.Index(fields=["supporter", "completed_on"], name="training_by_supporter_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gte=MIN_TRAINING_HOURS, hours__lte=MAX_TRAINING_HOURS),
+                name="training_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["initial", "continuing"]),
+                name="training_kind_valid",
+            ),
+            models.CheckConstraint(condition=~models.Q(title=""), name="training_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.completed_on:%Y-%m-%d})"

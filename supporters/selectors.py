@@ -6,12 +6,14 @@ functions, so the rule and the number of queries are the same everywhere, and sc
 by program can later be added in `roster()` alone.
 """
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 
-from .models import Availability, AvailabilityStatus, Supporter
+from .models import Availability, AvailabilityStatus, Supporter, TrainingRecord
 
 
 def _ready() -> Q:
@@ -95,3 +97,25 @@ def roster() -> QuerySet[Supporter]:
 def roster_for_staff(*, today: date) -> QuerySet[Supporter]:
     """Return every supporter with account, region and availability (the admin's list)."""
     return with_availability(roster().select_related("user", "region"), today=today)
+
+
+@dataclass(frozen=True)
+class TrainingSummary:
+    """A supporter's training records, newest first, and their continuing-education hours."""
+
+    records: list[TrainingRecord]
+    continuing_hours_this_year: Decimal
+    continuing_hours_in_all: Decimal
+
+
+def training_of(supporter: Supporter, *, today: date) -> TrainingSummary:
+    """Return the supporter's training records and continuing-education hours (one query)."""
+    records = list(TrainingRecord.objects.filter(supporter=supporter))
+    continuing = [r for r in records if r.kind == TrainingRecord.Kind.CONTINUING]
+    return TrainingSummary(
+        records=records,
+        continuing_hours_this_year=sum(
+            (r.hours for r in continuing if r.completed_on.year == today.year), Decimal(0)
+        ),
+        continuing_hours_in_all=sum((r.hours for r in continuing), Decimal(0)),
+    )

@@ -1,10 +1,13 @@
-"""Write the roster: invite a supporter, send the invitation again, edit one's own profile."""
+"""Write the roster: invite a supporter, send the invitation again, edit one's own profile,
+record training."""
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,7 +18,7 @@ from notifications.services import queue_email
 from programs.models import Region
 from programs.program import current
 
-from .models import Supporter
+from .models import Supporter, TrainingRecord
 from .selectors import roster
 
 SLUG_FALLBACK = "supporter"
@@ -126,11 +129,13 @@ def update_own_profile(
     modalities: Sequence[str],
     accepts_new: bool,
     away_until: date | None,
+    published_contact: str = "",
 ) -> Supporter:
     """Save what a supporter may change about themselves, and nothing else.
 
     Training, the agreement, capacity and listing are the administrator's to set, so
-    they are not parameters here.
+    they are not parameters here. `published_contact` is the supporter's own choice to be
+    reached directly from the public list ("" to withdraw it).
     """
     supporter.display_name = display_name
     supporter.pronouns = pronouns
@@ -139,6 +144,7 @@ def update_own_profile(
     supporter.modalities = list(modalities)
     supporter.accepts_new = accepts_new
     supporter.away_until = away_until
+    supporter.published_contact = published_contact.strip()
     supporter.save(
         update_fields=[
             "display_name",
@@ -148,6 +154,48 @@ def update_own_profile(
             "modalities",
             "accepts_new",
             "away_until",
+            "published_contact",
         ]
     )
+    return supporter
+
+
+@transaction.atomic
+def record_training(
+    *,
+    supporter: Supporter,
+    kind: str,
+    title: str,
+    completed_on: date,
+    hours: Decimal,
+) -> TrainingRecord:
+    """Add a course or session the supporter completed.
+
+    Side effect: an initial training updates the supporter's "training completed on"
+    (`update_trained_on`).
+    """
+    record = TrainingRecord.objects.create(
+        supporter=supporter, kind=kind, title=title, completed_on=completed_on, hours=hours
+    )
+    update_trained_on(supporter=supporter)
+    return record
+
+
+@transaction.atomic
+def update_trained_on(*, supporter: Supporter) -> Supporter:
+    """Set "training completed on" to the earliest initial training on record.
+
+    Call it after any change to a supporter's training records. Without an initial
+    training on record the date stays as the administrator set it by hand (supporters
+    trained before records were kept). The supporter row is locked, so two
+    administrators saving records at once leave the right date.
+    """
+    locked = roster().select_for_update().get(pk=supporter.pk)
+    first = TrainingRecord.objects.filter(
+        supporter=locked, kind=TrainingRecord.Kind.INITIAL
+    ).aggregate(first=Min("completed_on"))["first"]
+    if first is not None and locked.trained_on != first:
+        locked.trained_on = first
+        locked.save(update_fields=["trained_on"])
+    supporter.trained_on = locked.trained_on
     return supporter

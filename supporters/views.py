@@ -11,7 +11,7 @@ from programs.program import current
 
 from .access import own_supporter
 from .forms import ProfileForm
-from .selectors import availability_of, listed_supporters
+from .selectors import availability_of, listed_supporters, training_of
 from .services import update_own_profile
 
 
@@ -39,6 +39,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "form": form,
             "supporter": supporter,
             "availability": availability_of(supporter, today=today),
+            "training": training_of(supporter, today=today),
         },
     )
 

@@ -1,7 +1,8 @@
 """Matching in the admin: the queue and the Match page (`queue`), the records an
 administrator reads and acts on — assignments, safety concerns, debriefs (`records`) —
-and the roster with deactivation, which needs the supporter's contacts (`roster`)."""
+the roster with deactivation, which needs the supporter's contacts (`roster`), and the
+totals of direct contacts (`direct`)."""
 
-from . import queue, records, roster
+from . import direct, queue, records, roster
 
-__all__ = ["queue", "records", "roster"]
+__all__ = ["direct", "queue", "records", "roster"]

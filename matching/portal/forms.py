@@ -8,13 +8,14 @@ the form.
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from crispy_forms.layout import Field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format, time_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,11 @@ from ..models import (
     Assignment,
     ContactMeans,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise as Text
+else:
+    Text = str
 
 
 class FirstContactForm(forms.Form):
@@ -81,10 +87,8 @@ class FirstContactForm(forms.Form):
 FOLLOW_UP_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 
 
-class ConversationForm(forms.Form):
-    """That a conversation happened, for volunteer hours: never what was said."""
-
-    held_on = forms.DateField(
+def conversation_date_field() -> forms.DateField:
+    return forms.DateField(
         label=_("Date of the conversation"),
         widget=DateInput(),
         error_messages={
@@ -92,10 +96,21 @@ class ConversationForm(forms.Form):
             "invalid": _("Enter a real date."),
         },
     )
-    minutes = forms.IntegerField(
+
+
+def _minutes_help() -> str:
+    return gettext("A whole number from %(min)d to %(max)d.") % {
+        "min": MIN_CONVERSATION_MINUTES,
+        "max": MAX_CONVERSATION_MINUTES,
+    }
+
+
+def minutes_field() -> forms.IntegerField:
+    return forms.IntegerField(
         label=_("Length in minutes"),
         min_value=MIN_CONVERSATION_MINUTES,
         max_value=MAX_CONVERSATION_MINUTES,
+        help_text=lazy(_minutes_help, str)(),
         error_messages={
             "required": _("Enter how many minutes the conversation lasted."),
             "invalid": _("Enter a whole number of minutes, such as 30."),
@@ -103,25 +118,42 @@ class ConversationForm(forms.Form):
             "max_value": _("Enter at most %(limit_value)s minutes."),
         },
     )
+
+
+def yes_no_field(label: Text, required_message: Text) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=FOLLOW_UP_CHOICES,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message},
+    )
+
+
+def notes_destroyed_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("I have destroyed any paper or scratch notes I made about this conversation."),
+        error_messages={
+            "required": _("Destroy any notes from the conversation, then tick this box.")
+        },
+    )
+
+
+class ConversationForm(forms.Form):
+    """That a conversation happened, for volunteer hours: never what was said."""
+
+    held_on = conversation_date_field()
+    minutes = minutes_field()
     modality = forms.ChoiceField(
         label=_("How you talked"),
         choices=Modality.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how you talked.")},
     )
-    is_follow_up_planned = forms.TypedChoiceField(
-        label=_("Is another conversation planned?"),
-        choices=FOLLOW_UP_CHOICES,
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Say whether another conversation is planned.")},
+    is_follow_up_planned = yes_no_field(
+        _("Is another conversation planned?"), _("Say whether another conversation is planned.")
     )
-    notes_destroyed = forms.BooleanField(
-        label=_("I have destroyed any paper or scratch notes I made about this conversation."),
-        error_messages={
-            "required": _("Destroy any notes from the conversation, then tick this box.")
-        },
-    )
+    notes_destroyed = notes_destroyed_field()
     # A random key per form: the same form sent twice logs one conversation.
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -130,10 +162,6 @@ class ConversationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
-        self.fields["minutes"].help_text = gettext("A whole number from %(min)d to %(max)d.") % {
-            "min": MIN_CONVERSATION_MINUTES,
-            "max": MAX_CONVERSATION_MINUTES,
-        }
         self.helper = form_helper(
             "held_on",
             Field("minutes", inputmode="numeric"),

@@ -28,6 +28,7 @@ from supporters.access import own_supporter
 from supporters.selectors import availability_of
 
 from ..selectors import contact_for, contacts_of, open_safety_concerns_of, recently_closed_of
+from ..selectors.direct import totals_of
 from ..services import MatchingRefused, ask_for_debrief
 from .actions import ACTIONS, debrief_message
 from .pages import ContactRow, contact_or_404, contact_url, render_contact
@@ -53,6 +54,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     record_access(
         user=user, requests=[assignment.request for assignment in contacts], view="portal", now=now
     )
+    year = calendar.local_date(now).year
     return render(
         request,
         "matching/portal.html",
@@ -65,6 +67,8 @@ def portal(request: HttpRequest) -> HttpResponse:
             # Open concerns keep their guidance here even after their contact has ended.
             "open_concerns": list(open_safety_concerns_of(supporter)),
             **current().urgent_context(),
+            "totals": totals_of(supporter, year=year, time_zone=calendar.time_zone),
+            "year": year,
         },
     )
 

@@ -26,7 +26,7 @@ LAYERS = [
 BASE_SELECTORS = {
     "SupportRequest": "intake/selectors.py",
     "Supporter": "supporters/selectors.py",
-    "Assignment": "matching/selectors.py",
+    "Assignment": "matching/selectors/__init__.py",
 }
 
 

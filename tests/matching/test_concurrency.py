@@ -2,6 +2,7 @@
 per unit of capacity, and each periodic email sent exactly once by two runs at once."""
 
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -14,8 +15,14 @@ from accounts.models import User
 from accounts.roles import ADMINISTRATORS
 from intake.models import SupportRequest
 from matching import tasks
-from matching.models import Assignment
-from matching.services import MatchingRefused, assign_supporter, flag_safety_concern
+from matching.models import Assignment, DirectContact
+from matching.services import (
+    DirectContactFacts,
+    MatchingRefused,
+    assign_supporter,
+    flag_safety_concern,
+    log_direct_contact,
+)
 from notifications.models import OutgoingEmail
 from supporters.models import Supporter
 from tests.factories import SupporterFactory, SupportRequestFactory, UserFactory
@@ -171,3 +178,23 @@ def test_two_runs_of_a_sweep_at_once_send_each_email_exactly_once(
     # And a third run, after both, finds nothing left.
     assert task() == 0
     assert OutgoingEmail.objects.filter(kind=kind).count() == 12 * per_row
+
+
+def test_one_direct_contact_form_sent_twice_at_once_logs_one_entry(transactional_db: None) -> None:
+    supporter = SupporterFactory.create(display_name="Dr. Direct")
+    key = uuid.uuid4()
+    facts = DirectContactFacts(
+        held_on=timezone.localdate(),
+        minutes=30,
+        modality="phone",
+        is_first_conversation=True,
+        is_follow_up_planned=False,
+    )
+
+    def send() -> bool:
+        return log_direct_contact(supporter=supporter, facts=facts, submission_key=key)[1]
+
+    results, errors = run_together(send, send)
+    assert not errors
+    assert sorted(results) == [False, True]
+    assert DirectContact.objects.count() == 1

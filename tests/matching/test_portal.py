@@ -460,8 +460,8 @@ def _many_contacts(user: User, administrator: User, count: int) -> Assignment:
 
 
 # Session, user, second-factor device, roles, profile, contacts, calendar, access log,
-# availability, closed, open safety concerns.
-PORTAL_QUERIES = 11
+# availability, closed, open safety concerns, and the supporter's totals of the year (three).
+PORTAL_QUERIES = 14
 # Session, user, second-factor device, roles, contact, calendar, note, access log,
 # conversations.
 CONTACT_QUERIES = 9

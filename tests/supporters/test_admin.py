@@ -83,6 +83,8 @@ def test_the_change_form_edits_dates_and_capacity(
     assert "sam@example.org" in page
     data = add_form(display_name="Dr. Sam Lee", capacity="7", trained_on="2026-02-01")
     data.update(slug=profile.slug)
+    # The training records' inline, with no rows.
+    data.update({f"training_records-{key}": "0" for key in ["TOTAL_FORMS", "INITIAL_FORMS"]})
     del data["email"], data["language"]
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()

@@ -7,9 +7,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts.roles import SUPPORTERS
+from accounts.roles import ADMINISTRATORS, SUPPORTERS
+from matching.services import assign_supporter
+from supporters.forms import SupporterAdminForm
 from supporters.models import Supporter
-from tests.factories import SupporterFactory, UserFactory
+from tests.factories import SupporterFactory, SupportRequestFactory, UserFactory
 from tests.supporters.roster import make_roster
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +224,113 @@ def test_the_profile_page_runs_a_fixed_number_of_queries(
     client.force_login(supporter)
     with django_assert_max_num_queries(8):
         assert client.get(PROFILE).status_code == 200
+
+
+# --- Being reached directly ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [("  sam.lee@example.org ", "sam.lee@example.org"), ("+1 (604) 555-0123", "+1 (604) 555-0123")],
+)
+def test_a_supporter_publishes_an_email_or_a_phone_on_my_profile(
+    client: Client, supporter: Any, typed: str, saved: str
+) -> None:
+    client.force_login(supporter)
+    response = client.post(PROFILE, profile_post(published_contact=typed))
+    assert response.status_code == 302
+    assert Supporter.objects.get(user=supporter).published_contact == saved
+
+
+def test_no_direct_contact_is_published_by_default(client: Client) -> None:
+    profile = SupporterFactory(display_name="Dr. Quiet", slug="dr-quiet")
+    assert profile.published_contact == ""
+    body = client.get(LIST).content.decode()
+    assert "Reach them directly" not in body
+    assert "mailto:" not in body.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "call me maybe",
+        "12345",
+        "sam@",
+        "<script>alert(1)</script>",
+        "604 555 0123 or after 5 call 604 555 9999",
+        "x" * 10_000,
+    ],
+)
+def test_a_published_contact_that_is_neither_email_nor_phone_is_refused(
+    client: Client, supporter: Any, typed: str
+) -> None:
+    client.force_login(supporter)
+    response = client.post(PROFILE, profile_post(published_contact=typed, bio="Kept text"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in body
+    assert "Enter an email address" in body or "Ensure this value has at most" in body
+    assert "Kept text" in body
+    assert "<script>alert(1)</script>" not in body
+    assert Supporter.objects.get(user=supporter).published_contact == ""
+
+
+def test_clearing_the_field_withdraws_the_direct_contact(client: Client, supporter: Any) -> None:
+    Supporter.objects.filter(user=supporter).update(published_contact="sam@example.org")
+    client.force_login(supporter)
+    client.post(PROFILE, profile_post(published_contact=""))
+    assert Supporter.objects.get(user=supporter).published_contact == ""
+    assert "sam@example.org" not in client.get(LIST).content.decode()
+
+
+def test_the_list_shows_a_direct_contact_only_while_its_supporter_is_available(
+    client: Client, settings: Any
+) -> None:
+    settings.PROGRAM_CONTACT_EMAIL = ""
+    SupporterFactory(display_name="Dr. Ready", slug="r", published_contact="ready@example.org")
+    SupporterFactory(display_name="Dr. Phone", slug="p", published_contact="+1 604-555-0199")
+    SupporterFactory(
+        display_name="Dr. Away",
+        slug="a",
+        away_until=date(2099, 1, 31),
+        published_contact="away@example.org",
+    )
+    SupporterFactory(
+        display_name="Dr. Paused", slug="s", accepts_new=False, published_contact="604 555 0111"
+    )
+    full = SupporterFactory(
+        display_name="Dr. Full", slug="f", capacity=1, published_contact="full@example.org"
+    )
+    SupporterFactory(
+        display_name="Dr. Hidden", slug="h", is_listed=False, published_contact="hide@example.org"
+    )
+    assign_supporter(
+        request=SupportRequestFactory(),
+        supporter=full,
+        assigned_by=UserFactory(role=ADMINISTRATORS),
+        now=timezone.now(),
+    )
+    body = client.get(LIST).content.decode()
+    assert 'href="mailto:ready@example.org">ready@example.org</a>' in body
+    assert 'href="tel:+16045550199">+1 604-555-0199</a>' in body
+    assert body.count("Reach them directly") == 2
+    for hidden in ["away@example.org", "604 555 0111", "full@example.org", "hide@example.org"]:
+        assert hidden not in body
+    assert "just as confidential as using the form" in body
+
+
+def test_the_admin_form_refuses_a_note_as_a_published_contact() -> None:
+    profile = SupporterFactory(published_contact="sam@example.org")
+    form = SupporterAdminForm(
+        instance=profile,
+        data={
+            "slug": profile.slug,
+            "display_name": profile.display_name,
+            "languages": ["en"],
+            "modalities": ["phone"],
+            "capacity": "3",
+            "published_contact": "ring after lunch",
+        },
+    )
+    assert not form.is_valid()
+    assert "published_contact" in form.errors

@@ -4,6 +4,7 @@ Every query of assignments starts at `assignments()` (as requests start at
 `intake.selectors.requests()` and supporters at `supporters.selectors.roster()`), so
 the portal, the admin and the reports share one rule for who may see a contact, one
 constant number of queries per page, and one place to scope by program later.
+Direct contacts and the totals they count in are read in `direct`.
 """
 
 import uuid
@@ -36,7 +37,7 @@ from intake.selectors import requests
 from supporters.models import Supporter
 from supporters.selectors import roster, with_availability
 
-from .models import Assignment, DebriefRequest, SafetyConcern, ScratchNote
+from ..models import Assignment, DebriefRequest, SafetyConcern, ScratchNote
 
 Status = SupportRequest.Status
 
