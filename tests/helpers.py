@@ -21,16 +21,21 @@ def wait_for(condition: Callable[[], bool], *, timeout: float = 20.0) -> bool:
     return condition()
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @contextlib.contextmanager
-def private_redis(*arguments: str) -> Iterator[str]:
-    """Start a redis-server of the test's own on a free port; yield its URL; stop it.
+def private_redis(*arguments: str, port: int | None = None) -> Iterator[str]:
+    """Start a redis-server of the test's own on a free port (or `port`); yield its URL;
+    stop it.
 
     Stopping it disturbs nothing else: the machine's Redis on 6379 is shared by others.
     Extra `arguments` go to redis-server (e.g. "--save", "900 1").
     """
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = port or free_port()
     server = subprocess.Popen(  # noqa: S603  (fixed arguments)
         [  # noqa: S607  (redis-server from PATH, as the machine provides it)
             "redis-server",
