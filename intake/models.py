@@ -144,6 +144,14 @@ class SupportRequest(models.Model):
     unmatched_reminded_at = models.DateTimeField(
         _("unmatched reminder sent at"), null=True, blank=True
     )
+    # Evaluation's measures, in the program's business days, stored by the services when
+    # the step first happens (`intake.measures`), so that reports only aggregate columns.
+    business_days_to_match = models.PositiveSmallIntegerField(
+        _("business days to match"), null=True, blank=True
+    )
+    business_days_to_first_contact = models.PositiveSmallIntegerField(
+        _("business days to first contact"), null=True, blank=True
+    )
     # When matching's sweep claimed this request to send its survey invitation (once).
     # Which link it got is recorded nowhere: the survey's answers cannot lead back here.
     survey_invited_at = models.DateTimeField(_("survey invitation sent at"), null=True, blank=True)
@@ -381,3 +389,32 @@ class PendingCompaction(models.Model):
 
     def __str__(self) -> str:
         return self.table
+
+
+class ReferralTally(models.Model):
+    """How many colleague referrals were declined or lapsed, by month: the only trace a
+    deleted referral leaves (no person, no request — a month, an outcome and a count)."""
+
+    class Outcome(models.TextChoices):
+        DECLINED = "declined", _("Declined by the colleague")
+        LAPSED = "lapsed", _("Not confirmed in time")
+
+    month = models.DateField(_("month"), help_text=_("The first day of the referral's month."))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("referral tally")
+        verbose_name_plural = _("referral tallies")
+        ordering = ["month", "outcome"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "outcome"], name="referraltally_one_per_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["declined", "lapsed"]), name="referraltally_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.outcome} {self.count}"

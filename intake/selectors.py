@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from programs.program import current
 
-from .models import AccessLog, SupportRequest
+from .models import AccessLog, ReferralTally, SupportRequest
 
 Status = SupportRequest.Status
 
@@ -75,3 +75,8 @@ def is_used_referral_link(token: str) -> bool:
 
 def access_log() -> QuerySet[AccessLog]:
     return AccessLog.objects.select_related("user", "request")
+
+
+def referral_tallies() -> QuerySet[ReferralTally]:
+    """Return the de-identified counts of declined and lapsed referrals, by month."""
+    return ReferralTally.objects.all()

@@ -9,10 +9,12 @@ import secrets
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +25,7 @@ from programs.models import Region
 from programs.program import current
 from supporters.models import Supporter
 
-from .models import AccessLog, SupportRequest
+from .models import AccessLog, ReferralTally, SupportRequest
 from .selectors import find_by_submission_key, hash_token, referral_by_token, requests
 
 logger = logging.getLogger(__name__)
@@ -303,7 +305,30 @@ def decline_referral(*, token: str, now: datetime | None = None) -> None:
     if found is None:
         raise ReferralLinkInvalid
     discard_pending_emails(request_public_ids=[found.public_id])
-    requests().filter(pk=found.pk, status=Status.AWAITING_CONFIRMATION).delete()
+    deleted, _rows = requests().filter(pk=found.pk, status=Status.AWAITING_CONFIRMATION).delete()
+    if deleted:
+        _tally(ReferralTally.Outcome.DECLINED, [(found.submitted_at, 1)])
+
+
+# One statement per month, safe under concurrent runs: the unique (month, outcome) pair
+# takes the conflict, and the count adds up.
+TALLY_UPSERT = (
+    "INSERT INTO intake_referraltally (month, outcome, count) VALUES (%s, %s, %s) "
+    "ON CONFLICT (month, outcome) DO UPDATE SET count = intake_referraltally.count "
+    "+ EXCLUDED.count"
+)
+
+
+def _tally(outcome: str, months: Iterable[tuple[datetime, int]]) -> None:
+    """Add to the de-identified count of referrals that ended without confirmation."""
+    program = current()
+    added: dict[date, int] = {}
+    for moment, count in months:
+        month = program.local_time(moment).date().replace(day=1)
+        added[month] = added.get(month, 0) + count
+    with connection.cursor() as cursor:
+        for month, count in added.items():
+            cursor.execute(TALLY_UPSERT, [month, outcome, count])
 
 
 def delete_unconfirmed_referrals(*, now: datetime | None = None) -> int:
@@ -316,7 +341,15 @@ def delete_unconfirmed_referrals(*, now: datetime | None = None) -> int:
     with transaction.atomic():
         expired = requests().filter(status=Status.AWAITING_CONFIRMATION, submitted_at__lte=cutoff)
         discard_pending_emails(request_public_ids=expired.values("public_id"))
+        by_month = list(
+            expired.annotate(month=TruncMonth("submitted_at", tzinfo=current().time_zone))
+            .order_by()
+            .values("month")
+            .annotate(count=Count("pk"))
+            .values_list("month", "count")
+        )
         deleted, _ = expired.delete()
+        _tally(ReferralTally.Outcome.LAPSED, by_month)
     if deleted:
         logger.info("intake: deleted unconfirmed referrals")
     return deleted

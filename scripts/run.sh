@@ -25,6 +25,7 @@ if ! grep -q '^FIELD_ENCRYPTION_KEY=' .env; then
 fi
 
 .venv/bin/python manage.py migrate --no-input
+.venv/bin/python manage.py backfill_business_days
 .venv/bin/python manage.py seed_demo
 
 pids=()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from intake import lifecycle
+from intake.measures import business_days_to_match
 from intake.models import SupportRequest
 from programs.business_days import Calendar, load_calendar
 from programs.vocabulary import WithdrawalReason
@@ -140,8 +141,12 @@ def assign_supporter(
         previously_due_at=last_due_at,
     )
     locked_request.status = Status.MATCHED
-    locked_request.first_matched_at = locked_request.first_matched_at or now
-    locked_request.save(update_fields=["status", "first_matched_at"])
+    if locked_request.first_matched_at is None:
+        locked_request.first_matched_at = now
+        locked_request.business_days_to_match = business_days_to_match(
+            locked_request.confirmed_at, now, calendar=calendar
+        )
+    locked_request.save(update_fields=["status", "first_matched_at", "business_days_to_match"])
     logger.info("matching: assigned request %s", locked_request.public_id)
     return assignment
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from intake import lifecycle
+from intake.measures import business_days_to_first_contact
 from intake.models import SupportRequest
 from programs.business_days import Calendar, load_calendar
 from programs.vocabulary import Outcome, ReferralResource
@@ -56,8 +57,14 @@ def record_first_contact(
     locked_assignment.first_contact_means = means
     locked_assignment.save(update_fields=["first_contact_at", "first_contact_means"])
     locked_request.status = Status.IN_CONTACT
-    locked_request.first_contact_at = locked_request.first_contact_at or contacted_at
-    locked_request.save(update_fields=["status", "first_contact_at"])
+    if locked_request.first_contact_at is None:
+        locked_request.first_contact_at = contacted_at
+        locked_request.business_days_to_first_contact = business_days_to_first_contact(
+            locked_request.first_matched_at, contacted_at, calendar=load_calendar()
+        )
+    locked_request.save(
+        update_fields=["status", "first_contact_at", "business_days_to_first_contact"]
+    )
     return locked_assignment
 
 

@@ -210,6 +210,7 @@ NOT_IDENTIFIERS = {
     "auth_group.name": "a role's name",
     "django_migrations.name": "a migration's name",
     "intake_supportrequest.preferred_contact": "a way of contact (email, phone, text), not one",
+    "intake_supportrequest.business_days_to_first_contact": "a number of business days",
     "auth_permission.name": "a permission's name",
     "programs_region.name": "a region of the program",
     "accounts_user.password": "a hash, not an identifier",
