@@ -49,6 +49,11 @@ def is_lead(user: AnyUser) -> bool:
     return has_role(user, LEADS)
 
 
+def may_read_reports(user: AnyUser) -> bool:
+    """Return whether `user` may read the aggregate reports: leads and administrators."""
+    return is_lead(user) or is_administrator(user)
+
+
 def require_role(check: Callable[[AnyUser], bool], request: HttpRequest) -> User:
     """Return the signed-in user when `check` passes; anyone else gets a 403."""
     if not check(request.user):
@@ -75,3 +80,4 @@ def role_required[**P](check: Callable[[AnyUser], bool]) -> Callable[[View[P]], 
 
 
 supporter_required = role_required(is_supporter)
+reports_required = role_required(may_read_reports)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.http import client_ip
 from core.ratelimit import allow
 
-from .access import is_administrator, is_supporter
+from .access import is_administrator, is_lead, is_supporter
 from .encryption import DecryptionError, decrypt, encrypt
 from .forms import (
     AuthenticatorCodeForm,
@@ -221,8 +221,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if is_administrator(request.user):
         return redirect(reverse("admin:index"))
     if is_supporter(request.user):
-        # By URL name: accounts sits below matching and never imports it.
+        # By URL name: accounts sits below matching and reports and imports neither.
         return redirect(reverse("matching:portal"))
+    if is_lead(request.user):
+        return redirect(reverse("reports:dashboard"))
     return render(request, "accounts/home.html")
 
 

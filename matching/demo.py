@@ -35,6 +35,7 @@ from supporters.selectors import roster
 from supporters.services import unique_slug
 
 from .deadlines import contact_deadline
+from .demo_history import run_history
 from .models import Assignment, ContactMeans, DirectContact
 from .selectors import assignments
 from .services import (
@@ -188,4 +189,5 @@ def run() -> list[tuple[str, str, str]]:
     story(3, amrit, withdrawn)  # Jordan: withdrawn, the requester asked
     story(4, amrit, in_contact)  # Mei: in contact
     _direct_contacts(amrit, now=now, calendar=calendar)
+    run_history(supporters=[amrit], administrator=administrator, now=now, calendar=calendar)
     return sign_ins

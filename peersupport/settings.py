@@ -232,6 +232,7 @@ INSTALLED_APPS = [
     "supporters",
     "intake",
     "matching",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("intake.urls")),
     path("", include("surveys.urls")),
+    path("", include("reports.urls")),
     path("", include("programs.urls")),
 ]
 

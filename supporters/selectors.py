@@ -119,3 +119,8 @@ def training_of(supporter: Supporter, *, today: date) -> TrainingSummary:
         ),
         continuing_hours_in_all=sum((r.hours for r in continuing), Decimal(0)),
     )
+
+
+def training_records() -> QuerySet[TrainingRecord]:
+    """Return every training record of the program's supporters."""
+    return TrainingRecord.objects.all()

@@ -37,7 +37,7 @@ from intake.selectors import requests
 from supporters.models import Supporter
 from supporters.selectors import roster, with_availability
 
-from ..models import Assignment, DebriefRequest, SafetyConcern, ScratchNote
+from ..models import Assignment, Conversation, DebriefRequest, SafetyConcern, ScratchNote
 
 Status = SupportRequest.Status
 
@@ -333,3 +333,8 @@ def debrief_requests() -> QuerySet[DebriefRequest]:
 
 def assignments_for_staff() -> QuerySet[Assignment]:
     return assignments().select_related("request", "supporter", "assigned_by", "ended_by")
+
+
+def conversations() -> QuerySet[Conversation]:
+    """Return every conversation logged on an assigned contact (the base of their queries)."""
+    return Conversation.objects.all()

@@ -22,6 +22,11 @@ from ..models import DIRECT_CONTACT_EDIT_DAYS, Conversation, DirectContact
 from . import assignments
 
 
+def direct_contacts() -> QuerySet[DirectContact]:
+    """Return every direct contact logged (the base of their queries)."""
+    return DirectContact.objects.all()
+
+
 def direct_contacts_of(supporter: Supporter, *, now: datetime) -> QuerySet[DirectContact]:
     """Return the supporter's own direct contacts still open to correction, newest first."""
     return DirectContact.objects.filter(
