@@ -47,30 +47,13 @@ def responsiveness(period: Period, program: Program, min_cell: int) -> Section:
 
     days = " " + _("business days")
     measures = [
-        Measure(
-            _("Median time to match"),
-            rounded(found["now_match_median"]),
-            found["now_match_count"],
-            days,
-        ),
-        Measure(
-            _("90th percentile of time to match"),
-            rounded(found["now_match_p90"]),
-            found["now_match_count"],
-            days,
-        ),
-        Measure(
-            _("Median time to first contact"),
-            rounded(found["now_contact_median"]),
-            found["now_contact_count"],
-            days,
-        ),
-        Measure(
-            _("90th percentile of time to first contact"),
-            rounded(found["now_contact_p90"]),
-            found["now_contact_count"],
-            days,
-        ),
+        Measure(label, rounded(found[f"now_{step}_{figure}"]), found[f"now_{step}_count"], days)
+        for step, figure, label in (
+            ("match", "median", _("Median time to match")),
+            ("match", "p90", _("90th percentile of time to match")),
+            ("contact", "median", _("Median time to first contact")),
+            ("contact", "p90", _("90th percentile of time to first contact")),
+        )
     ]
 
     deadlines = assignments().filter(between("assigned_at", period, program))
@@ -107,23 +90,18 @@ def responsiveness(period: Period, program: Program, min_cell: int) -> Section:
     )
     summaries = [
         trend(
-            _("Median time to first contact"),
-            found["now_contact_median"],
-            found["now_contact_count"],
-            found["before_contact_median"],
-            found["before_contact_count"],
+            label,
+            found[f"now_{step}_median"],
+            found[f"now_{step}_count"],
+            found[f"before_{step}_median"],
+            found[f"before_{step}_count"],
             min_cell,
             before,
-        ),
-        trend(
-            _("Median time to match"),
-            found["now_match_median"],
-            found["now_match_count"],
-            found["before_match_median"],
-            found["before_match_count"],
-            min_cell,
-            before,
-        ),
+        )
+        for step, label in (
+            ("contact", _("Median time to first contact")),
+            ("match", _("Median time to match")),
+        )
     ]
     return Section(
         key="responsiveness",
