@@ -3,6 +3,7 @@ paste in the chat, the reminders, and the live counts' JSON, which answers only 
 session's facilitators and administrators and keeps their sign-in alive while it is used."""
 
 import json
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -145,7 +146,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
     # Session, user, second-factor device, roles, the coming and the recent sessions.
     with time_machine.travel(DURING, tick=False), django_assert_max_num_queries(7):
         response = client.get("/groups/")
-    assert body(response).count('href="/groups/') == count
+    assert len(re.findall(r'href="/groups/[0-9a-f-]{36}/"', body(response))) == count
 
 
 # --- A session's page -----------------------------------------------------------------------
@@ -347,3 +348,15 @@ def test_an_unknown_session_is_a_404(facilitator: Any, administrator: Any) -> No
             client.get("/groups/00000000-0000-0000-0000-000000000000/results.json").status_code
             == 404
         )
+
+
+def test_the_home_page_of_an_account_without_a_role_leads_to_its_sessions(
+    facilitator: Any, session: GroupSession
+) -> None:
+    response = signed_in(facilitator).get("/accounts/", follow=True)
+    assert 'href="/groups/"' in body(response)
+
+
+def test_the_landing_page_and_every_footer_lead_to_the_schedule(client: Client) -> None:
+    page = body(client.get("/"))
+    assert page.count('href="/groups/upcoming/"') == 2
