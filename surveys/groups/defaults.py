@@ -50,9 +50,7 @@ class PollDefault:
 ENTRANCE_POLL = PollDefault(
     kind="entrance_poll",
     title_en="Before we start",
-    intro_en=(
-        "One anonymous question. The facilitator shares the group's answers, never who gave them."
-    ),
+    intro_en="One anonymous question: the facilitator shares the counts, never who chose what.",
     questions=(
         QuestionDefault(
             code="hopes",
@@ -64,7 +62,7 @@ ENTRANCE_POLL = PollDefault(
                 ("share_experience", "A chance to talk about what I have been through"),
                 ("help_others", "To pass on what I know, to help others"),
                 ("curious", "To find out what the group is like"),
-                ("something_else", "Something else (say it in the group or the chat if you like)"),
+                ("something_else", "Something else (tell the group if you like)"),
                 ("returning", "I have been to this group before"),
             ),
         ),

@@ -35,7 +35,7 @@ from .selectors import (
 
 # The live counts' script asks again this often while the polls take answers (or are
 # about to), and stops once they have closed.
-REFRESH_SECONDS = 5
+REFRESH_SECONDS = 3
 REFRESH_BEFORE_OPENING = timedelta(hours=1)
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
