@@ -16,8 +16,8 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -229,7 +229,9 @@ class GroupSessionAdmin(admin.ModelAdmin[GroupSession]):
 
     @admin.display(description=_("default rules of engagement"))
     def default_rules(self, obj: Any = None) -> SafeString:
-        return format_html('<div class="readonly chat-text">{}</div>', default_rules())
+        # Escaped by linebreaks itself, then kept as the HTML it made.
+        shown = mark_safe(linebreaks(default_rules(), autoescape=True))  # noqa: S308
+        return format_html('<div class="readonly">{}</div>', shown)
 
     @admin.display(description=_("polls"))
     def poll_links(self, obj: GroupSession) -> SafeString:

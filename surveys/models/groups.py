@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..groups.defaults import default_rules
@@ -192,7 +193,8 @@ class GroupSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title_en} ({self.starts_at.date().isoformat()})"
+        # The day on the program's clock (the active time zone), not in UTC.
+        return f"{self.title_en} ({timezone.localtime(self.starts_at).date().isoformat()})"
 
     @property
     def title(self) -> str:

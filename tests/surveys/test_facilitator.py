@@ -360,3 +360,17 @@ def test_the_home_page_of_an_account_without_a_role_leads_to_its_sessions(
 def test_the_landing_page_and_every_footer_lead_to_the_schedule(client: Client) -> None:
     page = body(client.get("/"))
     assert page.count('href="/groups/upcoming/"') == 2
+
+
+@pytest.mark.parametrize("answers", [1, 20])
+def test_a_sessions_page_runs_a_fixed_number_of_queries(
+    facilitator: Any, session: GroupSession, answers: int, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(answers):
+        answer(session, "connect", "practice")
+    client = signed_in(facilitator)
+    # Session, user, device, roles, the session, polls, questions, choices, two counts,
+    # the facilitators.
+    with time_machine.travel(DURING, tick=False), django_assert_max_num_queries(11):
+        response = client.get(page_path(session))
+    assert f'data-count="entrance_poll.answered">{answers}<' in body(response)
