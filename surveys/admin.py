@@ -20,11 +20,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from .models import Choice, Question, Survey
+from .models import POLL_KINDS, Choice, Question, Survey, SurveyKind
 from .selectors import has_responses, survey_results, surveys
 from .services import SurveyRefused, add_survey, copy_as_new_version, put_in_use
 
-QUESTION_FIELDS = (
+QUESTION_FIELDS: tuple[str, ...] = (
     "position",
     "code",
     "kind",
@@ -92,6 +92,10 @@ class QuestionForm(KeepsMeaningForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        survey = self.survey_of_instance()
+        is_poll = survey is not None and survey.kind in POLL_KINDS
+        if is_poll and cleaned.get("kind") not in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            raise ValidationError(_("A poll's questions are answered by choosing: one or several."))
         if cleaned.get("kind") == Question.Kind.SCALE and not (
             cleaned.get("scale_low_en") and cleaned.get("scale_high_en")
         ):
@@ -170,6 +174,12 @@ class SurveyAdmin(admin.ModelAdmin[Survey]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Survey]:
         return surveys().annotate(response_count=Count("responses"))
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Polls are made with their group session, never here.
+        if db_field.name == "kind":
+            kwargs["choices"] = SurveyKind.choices
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return not is_answered(obj) and super().has_delete_permission(request, obj)
@@ -290,3 +300,7 @@ class QuestionAdmin(LockedWhenAnswered, admin.ModelAdmin[Question]):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The group sessions' and polls' pages register themselves; they reuse the inlines above.
+from .groups import admin as groups_admin  # noqa: E402, F401

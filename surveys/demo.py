@@ -1,4 +1,5 @@
-"""Demo data: open-link answers to both surveys, enough for their results to show.
+"""Demo data: open-link answers to both surveys, enough for their results to show, and
+the group sessions with their polls' answers (`surveys.groups.demo`).
 
 Idempotent: each demo response has a fixed submission key. Invited answers come from
 the real invitation, once the beat of `make run` reaches the demo's closed requests.
@@ -10,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from .groups import demo as groups_demo
 from .models import Question, Response, Survey, SurveyKind
 from .selectors import active_survey, questions_of
 from .services import GivenAnswer, submit_open_response
@@ -79,4 +81,5 @@ def _answer(kind: str, rows: list[dict[str, Any]]) -> None:
 def run() -> list[tuple[str, str, str]]:
     _answer(SurveyKind.POST_SUPPORT, POST_SUPPORT)
     _answer(SurveyKind.AWARENESS, AWARENESS)
+    groups_demo.run()
     return []

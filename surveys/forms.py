@@ -97,9 +97,22 @@ class SurveyForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        self._refuse_several_answers_to_one_choice()
         if not self.errors and not self.answers():
             raise forms.ValidationError(_("Please answer at least one question before sending."))
         return cleaned
+
+    def _refuse_several_answers_to_one_choice(self) -> None:
+        """A single choice sent with several values (a crafted or replayed form) is an
+        error, not silently its last value."""
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:
+            return
+        for question in self.questions:
+            if question.kind in (Question.Kind.SINGLE, Question.Kind.SCALE):
+                name = field_name(question)
+                if len(getlist(self.add_prefix(name))) > 1:
+                    self.add_error(name, _("Choose only one answer to this question."))
 
     def answers(self) -> list[GivenAnswer]:
         """Return what was given, question by question (valid forms only)."""

@@ -22,7 +22,8 @@ CHANNELS = (Channel.INVITED, Channel.OPEN_LINK)
 
 
 def surveys() -> QuerySet[Survey]:
-    return Survey.objects.all()
+    """Return the program's surveys: every version of each kind, polls left out."""
+    return Survey.objects.filter(group_session__isnull=True)
 
 
 def active_survey(kind: str) -> Survey | None:

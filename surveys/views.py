@@ -5,7 +5,6 @@ link remembers only, in a signed cookie of the browser, that this browser answer
 """
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,40 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_safe
 
+from .answered import has_answered, remember_answered
 from .forms import SurveyForm
 from .models import Survey, SurveyKind
 from .ratelimit import allow_submission
 from .selectors import active_survey, questions_of, survey_for_token
 from .services import SurveyLinkInvalid, submit_invited_response, submit_open_response
-
-COOKIE_SALT = "surveys.answered"
-COOKIE_MAX_AGE = timedelta(days=365)
-
-
-def _cookie_name(survey: Survey) -> str:
-    return f"survey_answered_{survey.pk}"
-
-
-def _has_answered(request: HttpRequest, survey: Survey) -> bool:
-    return (
-        request.get_signed_cookie(
-            _cookie_name(survey), default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE
-        )
-        == "1"
-    )
-
-
-def _remember_answered(request: HttpRequest, response: HttpResponse, survey: Survey) -> None:
-    # Only "this browser answered this version": no id, nothing that reaches a person.
-    response.set_signed_cookie(
-        _cookie_name(survey),
-        "1",
-        salt=COOKIE_SALT,
-        max_age=COOKIE_MAX_AGE,
-        secure=request.is_secure(),
-        httponly=True,
-        samesite="Lax",
-    )
 
 
 def _form_page(
@@ -95,7 +66,7 @@ def _open_link(request: HttpRequest, kind: SurveyKind) -> HttpResponse:
     survey = active_survey(kind)
     if survey is None:
         raise Http404
-    if _has_answered(request, survey):
+    if has_answered(request, survey):
         return render(request, "surveys/already_answered.html", {"survey": survey})
     questions = questions_of(survey)
     if request.method != "POST":
@@ -112,7 +83,7 @@ def _open_link(request: HttpRequest, kind: SurveyKind) -> HttpResponse:
         submission_key=form.cleaned_data.get("submission_key"),
     )
     response = redirect("surveys:thanks")
-    _remember_answered(request, response, survey)
+    remember_answered(request, response, survey)
     return response
 
 

@@ -26,6 +26,8 @@ from programs.business_days import load_calendar
 from programs.program import current
 from supporters.access import own_supporter
 from supporters.selectors import availability_of
+from surveys.groups.pages import times_of
+from surveys.groups.selectors import upcoming_supervision
 
 from ..selectors import contact_for, contacts_of, open_safety_concerns_of, recently_closed_of
 from ..selectors.direct import totals_of
@@ -69,6 +71,9 @@ def portal(request: HttpRequest) -> HttpResponse:
             **current().urgent_context(),
             "totals": totals_of(supporter, year=year, time_zone=calendar.time_zone),
             "year": year,
+            # The supporters' own supervision and consultation group: its next sessions.
+            "supervision": times_of(upcoming_supervision(now=now)),
+            "program_zone": calendar.time_zone.key,
         },
     )
 

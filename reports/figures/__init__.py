@@ -63,6 +63,6 @@ def build_report(period: Period, *, program: Program | None = None) -> Report:
             responsiveness(period, program, min_cell),
             support(period, program, min_cell),
             supporters_section(period, program, min_cell),
-            feedback(period, min_cell),
+            feedback(period, program, min_cell),
         ],
     )

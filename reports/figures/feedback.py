@@ -1,16 +1,22 @@
-"""Feedback: the anonymous surveys' answers, invited and open link apart."""
+"""Feedback: the anonymous surveys' answers (invited and open link apart), and the drop-in
+groups held with their polls' answers."""
 
+from collections import defaultdict
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveys.models import Question, Response, SurveyKind
+from programs.program import Program
+from surveys.groups.selectors import group_results_by_month, poll_labels
+from surveys.models import PollKind, Question, Response, SurveyKind
 from surveys.selectors import answers_between
 
 from ..periods import Period
 from ..tables import Table, build
-from .common import Section
+from .common import Section, month_label
 
 
-def feedback(period: Period, min_cell: int) -> Section:
+def feedback(period: Period, program: Program, min_cell: int) -> Section:
     tables: list[Table] = []
     for kind, prefix in (
         (SurveyKind.POST_SUPPORT, _("After support")),
@@ -47,4 +53,62 @@ def feedback(period: Period, min_cell: int) -> Section:
                     note=_("Several answers could be ticked: no total.") if several else "",
                 )
             )
-    return Section(key="feedback", title=_("Feedback"), tables=tables)
+    return Section(
+        key="feedback",
+        title=_("Feedback"),
+        tables=[*tables, *groups(period, program, min_cell)],
+    )
+
+
+def groups(period: Period, program: Program, min_cell: int) -> list[Table]:
+    """The drop-in groups held in the period, their polls' answers and how they spread."""
+    months = group_results_by_month(
+        since=period.first, until=period.last, now=timezone.now(), min_cell=min_cell
+    )
+    by_month = {month.month: month for month in months}
+    held = build(
+        key="group-sessions",
+        title=_("Drop-in group sessions held, and their polls answered"),
+        row_header=_("Month"),
+        columns=[_("Sessions"), _("Entrance poll answers"), _("Exit poll answers")],
+        rows=[
+            (
+                month_label(day),
+                [
+                    by_month[day].sessions_held if day in by_month else 0,
+                    by_month[day].answers[PollKind.ENTRANCE].count if day in by_month else 0,
+                    by_month[day].answers[PollKind.EXIT].count if day in by_month else 0,
+                ],
+            )
+            for day in period.months()
+        ],
+        min_cell=min_cell,
+        note=_("Polls are anonymous and answered once per browser: answers are not people."),
+    )
+    labels = poll_labels()
+    totals: dict[tuple[str, str, str], int] = defaultdict(int)
+    for month in months:
+        for key, cell in month.choices.items():
+            totals[key] += cell.count
+    tables = [held]
+    for (kind, question), text in labels.questions.items():
+        options = [
+            (label, [totals.get((poll_kind, code, choice), 0)])
+            for (poll_kind, code, choice), label in labels.choices.items()
+            if (poll_kind, code) == (kind, question)
+        ]
+        several = (kind, question) in labels.multiple
+        tables.append(
+            build(
+                key=f"poll-{kind}-{question}",
+                title=f"{PollKind(kind).label}: {text}",
+                row_header=_("Answer"),
+                columns=[_("Answers")],
+                rows=options,
+                min_cell=min_cell,
+                with_totals=not several,
+                percent_of_total=not several,
+                note=_("Several answers could be ticked: no total.") if several else "",
+            )
+        )
+    return tables

@@ -1,5 +1,6 @@
 // "Copy the text" buttons: each copies the text of the element named by its
-// data-copy-target and says so in the status next to it. Without JavaScript (or
+// data-copy-target (on one line, or line by line with data-copy-keep-lines) and says so
+// in the status next to it. Without JavaScript (or
 // without the clipboard) the button stays hidden and the text can be selected by hand.
 (function () {
   "use strict";
@@ -14,7 +15,9 @@
     }
     button.hidden = false;
     button.addEventListener("click", function () {
-      var text = target.innerText.replace(/\s+/g, " ").trim();
+      var text = button.hasAttribute("data-copy-keep-lines")
+        ? target.innerText.trim()
+        : target.innerText.replace(/\s+/g, " ").trim();
       navigator.clipboard.writeText(text).then(function () {
         if (status) {
           status.textContent = button.getAttribute("data-copied-message");

@@ -460,8 +460,9 @@ def _many_contacts(user: User, administrator: User, count: int) -> Assignment:
 
 
 # Session, user, second-factor device, roles, profile, contacts, calendar, access log,
-# availability, closed, open safety concerns, and the supporter's totals of the year (three).
-PORTAL_QUERIES = 14
+# availability, closed, open safety concerns, the supporter's totals of the year (three),
+# and the next supervision sessions.
+PORTAL_QUERIES = 15
 # Session, user, second-factor device, roles, contact, calendar, note, access log,
 # conversations.
 CONTACT_QUERIES = 9

@@ -358,3 +358,31 @@ def test_the_dashboard_runs_the_same_number_of_queries_at_100_and_10000_requests
     assert counts[0] == counts[1]
     assert counts[0] < 45
     assert "10,000" in response.content.decode()
+
+
+def test_the_groups_held_and_their_polls_answers_are_in_the_feedback(lead: User) -> None:
+    from surveys.models import PollKind
+    from tests.surveys.conftest import make_session
+    from tests.surveys.test_group_selectors import answer
+
+    for day in (5, 12, 19, 26, 29):
+        session = make_session(starts_at=at(5, day))
+        for _number in range(2):
+            answer(session, PollKind.ENTRANCE, hopes="connect")
+    for day in (2, 9, 16, 23, 30):
+        answer(make_session(starts_at=at(6, day)), PollKind.EXIT, useful="useful", again="yes")
+    report = report_of(periods.year(2026))
+    held = table_of(report, "group-sessions")
+    assert shown(held)["May 2026"] == ["5", "10", "0"]
+    assert shown(held)["June 2026"] == ["5", "0", "5"]
+    assert held.display(held.grand_total) == "25"  # type: ignore[arg-type]
+    hopes = next(
+        table for _section, table in report.tables() if table.key == "poll-entrance_poll-hopes"
+    )
+    assert hopes.column_totals is None  # several hopes may be ticked: no total
+    connect = next(row for row in hopes.rows if row.cells[0].count == 10)
+    assert hopes.display(connect.cells[0]) == "10"
+    again = next(
+        table for _section, table in report.tables() if table.key == "poll-exit_poll-again"
+    )
+    assert [again.display(cell) for cell in again.column_totals or []] == ["5"]

@@ -60,3 +60,36 @@ def feedback_data() -> dict[str, Any]:
 @pytest.fixture
 def awareness_data() -> dict[str, Any]:
     return {"q_heard_of": "no", "q_would_use": "maybe", "q_heard_from": ["not_heard"]}
+
+
+# --- Group sessions ---------------------------------------------------------------------------
+
+
+def make_session(
+    *,
+    starts_at: datetime,
+    minutes: int = 60,
+    audience: str = "physicians",
+    facilitators: tuple[Any, ...] = (),
+    now: datetime | None = None,
+    **fields: Any,
+) -> Any:
+    """Create a group session (with its two polls) through the service."""
+    from datetime import timedelta
+
+    from surveys.groups.services import create_group_session
+    from surveys.models import GroupSession
+
+    defaults: dict[str, Any] = {
+        "title_en": "Drop-in group for physicians",
+        "description_en": "An hour to connect with colleagues.",
+        "join_mode": "link" if audience == "physicians" else "supporters",
+        "meeting_url": "https://meet.example.org/group",
+    }
+    session = GroupSession(
+        audience=audience,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        **{**defaults, **fields},
+    )
+    return create_group_session(session=session, facilitators=facilitators, now=now)

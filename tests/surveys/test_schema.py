@@ -13,13 +13,33 @@ from django.db import connection
 
 pytestmark = pytest.mark.django_db
 
-# The tables of anonymous answers. The groups issue adds its poll answers here.
+# The tables of anonymous answers. A group session's poll answers are rows of these too:
+# a poll is a survey of its own (`surveys_survey.group_session`), answered like any.
 ANONYMOUS = {"surveys_surveytoken", "surveys_response", "surveys_answer"}
-# What answers may point to: the surveys' definitions.
+# What answers may point to: the surveys' definitions (a poll's included).
 DEFINITIONS = {"surveys_survey", "surveys_question", "surveys_choice"}
 # Definitions that may name people (a group session names its facilitators): reaching
 # one is allowed, walking on from it is not.
-NAMED_DEFINITIONS: set[str] = set()
+NAMED_DEFINITIONS: set[str] = {"surveys_groupsession"}
+# The rest of the app: a session's series and its facilitators (who run it, never who came).
+GROUP_DEFINITIONS = {"surveys_groupseries", "surveys_groupsession_facilitators"}
+# Words of a column that would record who came to a group.
+ATTENDANCE_WORDS = {
+    "attend",
+    "attended",
+    "attendee",
+    "attendees",
+    "attendance",
+    "participant",
+    "participants",
+    "register",
+    "registered",
+    "registration",
+    "rsvp",
+    "present",
+    "came",
+    "joined",
+}
 
 IDENTIFIER_WORDS = {
     "name",
@@ -132,3 +152,63 @@ def test_responses_and_answers_have_random_keys_not_counters() -> None:
     # A counter would order responses finer than their week.
     assert dict(columns("surveys_response"))["id"] == "uuid"
     assert dict(columns("surveys_answer"))["id"] == "uuid"
+
+
+def surveys_tables() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT table_name FROM information_schema.tables
+            WHERE table_schema = 'public' AND table_name LIKE %s
+            """,
+            ["surveys\\_%"],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_every_table_of_the_app_is_classified() -> None:
+    # A new table (another place poll answers might go) must be classified here first.
+    assert surveys_tables() == ANONYMOUS | DEFINITIONS | NAMED_DEFINITIONS | GROUP_DEFINITIONS
+
+
+def test_a_poll_answer_reaches_its_poll_and_its_session_and_nothing_else() -> None:
+    edges = foreign_keys()
+    assert ("surveys_survey", "surveys_groupsession") in edges
+    reached = reachable_from({"surveys_response", "surveys_answer"}, edges)
+    assert reached == {
+        "surveys_response",
+        "surveys_answer",
+        "surveys_survey",
+        "surveys_question",
+        "surveys_choice",
+        "surveys_groupsession",
+    }
+    # And the session itself points only to its series: its people are in a table of their
+    # own that points into it, which no answer reaches.
+    assert {target for source, target in edges if source == "surveys_groupsession"} == {
+        "surveys_groupseries"
+    }
+
+
+def test_only_the_facilitators_table_reaches_a_user() -> None:
+    to_users = {
+        source
+        for source, target in foreign_keys()
+        if source.startswith("surveys_") and target == "accounts_user"
+    }
+    assert to_users == {"surveys_groupsession_facilitators"}
+
+
+@pytest.mark.parametrize(
+    "table", sorted(ANONYMOUS | DEFINITIONS | NAMED_DEFINITIONS | GROUP_DEFINITIONS)
+)
+def test_no_table_of_the_app_records_attendance(table: str) -> None:
+    found = columns(table)
+    assert found, f"{table} has no columns: is the name right?"
+    for name, _data_type in found:
+        words = set(re.split(r"[_\W]+", name.lower()))
+        assert not words & ATTENDANCE_WORDS, f"{table}.{name} looks like attendance"
+
+
+def test_the_attendance_check_would_catch_a_column() -> None:
+    assert {"attendee"} & set(re.split(r"[_\W]+", "attendee_count"))

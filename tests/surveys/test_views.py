@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from surveys.answered import COOKIE_SALT
 from surveys.models import Answer, Response, Survey, SurveyToken
 from surveys.services import issue_invitation_token
-from surveys.views import COOKIE_SALT
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Surveys, their single-use links and their anonymous responses.
+"""Surveys (and group sessions' polls), their single-use links and their anonymous responses.
 
 A survey version is an ordered list of questions, each with its choices. A response holds
 the survey version, how it came (an invitation or an open link), the Monday of the week
@@ -39,11 +39,28 @@ class SurveyKind(models.TextChoices):
     AWARENESS = "awareness", _("Awareness survey")
 
 
+class PollKind(models.TextChoices):
+    """A group session's two polls: each is a survey of its own, made for that session."""
+
+    ENTRANCE = "entrance_poll", _("Entrance poll")
+    EXIT = "exit_poll", _("Exit poll")
+
+
+POLL_KINDS = tuple(PollKind.values)
+POLL_CODE_LENGTH = 10
+
+
 class Survey(models.Model):
     """One version of a survey. Once it has responses, its questions keep their meaning:
-    an administrator edits a copy, a new version, and results stay per version."""
+    an administrator edits a copy, a new version, and results stay per version.
 
-    kind = models.CharField(_("kind"), max_length=24, choices=SurveyKind.choices)
+    A poll is a survey too: one of a group session's two (`group_session`, `kind` one of
+    `PollKind`), answered at `/polls/<code>/`. Its questions are the session's own copy of
+    the defaults, edited for that session alone; polls have no versions and are never "in
+    use" the way the program's surveys are.
+    """
+
+    kind = models.CharField(_("kind"), max_length=24, choices=SurveyKind.choices + PollKind.choices)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     is_active = models.BooleanField(
         _("in use"),
@@ -54,15 +71,50 @@ class Survey(models.Model):
     title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
     intro_en = models.TextField(_("introduction (English)"), max_length=1000, blank=True)
     intro_fr = models.TextField(_("introduction (French)"), max_length=1000, blank=True)
+    group_session = models.ForeignKey(
+        "surveys.GroupSession",
+        verbose_name=_("group session"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="polls",
+    )
+    # Short, random and easy to paste in a chat: the poll's address, /polls/<code>/.
+    code = models.CharField(_("poll code"), max_length=16, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("survey")
         verbose_name_plural = _("surveys")
         ordering = ["kind", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "version"], name="survey_kind_version_unique"),
+            models.UniqueConstraint(
+                fields=["kind", "version"],
+                condition=Q(group_session__isnull=True),
+                name="survey_kind_version_unique",
+            ),
             models.UniqueConstraint(
                 fields=["kind"], condition=Q(is_active=True), name="survey_one_in_use_per_kind"
+            ),
+            # A poll belongs to a session and has a code; a survey of the program has neither.
+            models.CheckConstraint(
+                condition=(
+                    (Q(kind__in=POLL_KINDS, group_session__isnull=False) & ~Q(code=""))
+                    | (~Q(kind__in=POLL_KINDS) & Q(group_session__isnull=True, code=""))
+                ),
+                name="survey_poll_of_a_session",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_active=False) | ~Q(kind__in=POLL_KINDS),
+                name="survey_poll_never_in_use",
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="survey_poll_code_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["group_session", "kind"],
+                condition=Q(group_session__isnull=False),
+                name="survey_one_poll_of_each_kind",
             ),
         ]
 
@@ -76,6 +128,19 @@ class Survey(models.Model):
     @property
     def intro(self) -> str:
         return in_language(self.intro_en, self.intro_fr)
+
+    @property
+    def is_poll(self) -> bool:
+        return self.kind in POLL_KINDS
+
+
+class Poll(Survey):
+    """A group session's poll, as the admin lists it apart from the program's surveys."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
 
 
 class Question(models.Model):
